@@ -1,0 +1,63 @@
+"""A readable plain-text summary of a pathway (manage.py pathway --format text)."""
+
+from __future__ import annotations
+
+from guidelines.engine.pathway import GUIDELINE, Pathway
+
+CLASSIFICATION_NAMES = {
+    "g3_net": "Well-differentiated G3 NET",
+    "nec": "Poorly differentiated NEC",
+    "high_grade_indeterminate": "High-grade NEN, differentiation unresolved",
+    "not_high_grade": "Not high grade (outside these recommendations)",
+}
+STATUS_NAMES = {"recommended": "RECOMMENDED", "consider": "CONSIDER", "not_recommended": "NOT RECOMMENDED"}
+STRENGTH_NAMES = {
+    "consensus": "consensus",
+    "majority": "majority",
+    "lack_of_consensus": "lack of consensus",
+    "not_voted": "no vote recorded",
+}
+
+
+def _months(value: int | None) -> str:
+    return "open-ended" if value is None else str(value)
+
+
+def pathway_as_text(pathway: Pathway) -> str:
+    """Render the pathway as a short text a clinician can read in a terminal."""
+    lines = [GUIDELINE, ""]
+    classification = pathway.classification
+    basis = ", ".join(classification.grade_basis) or "none"
+    lines.append(f"Classification: {CLASSIFICATION_NAMES[classification.code]} (grade basis: {basis})")
+    lines.extend(f"  - {note}" for note in classification.notes)
+    decision = pathway.decision_point
+    lines.append(f"Site group: {pathway.site_group}; setting: {pathway.setting}")
+    lines.append(f"Decision point: {decision.code.replace('_', ' ')} (line {decision.line})")
+    lines.append("")
+    for item in pathway.recommendations:
+        done = "" if item.done is None else (" [done]" if item.done else " [outstanding]")
+        line = f" line {item.line}" if item.line else ""
+        lines.append(
+            f"{STATUS_NAMES[item.status]:<16} {item.text}{done} ({item.category}{line}; "
+            f"{STRENGTH_NAMES[item.strength]}; {item.source})"
+        )
+        lines.extend(f"{'':<17}why: {reason}" for reason in item.why)
+        if item.evidence:
+            lines.append(f"{'':<17}evidence: {item.evidence}")
+    followup = pathway.followup
+    lines.append("")
+    lines.append(f"Follow-up ({followup.kind}; {followup.source}):")
+    for phase in followup.imaging:
+        every = "-".join(str(m) for m in sorted(set(phase.every_months)))
+        until = "-".join(_months(m) for m in dict.fromkeys(phase.until_month))
+        lines.append(f"  imaging every {every} months until month {until}")
+    lines.extend(f"  - {note}" for note in followup.notes)
+    if pathway.notes:
+        lines.append("")
+        lines.append("Notes for the board:")
+        lines.extend(f"  - {note}" for note in pathway.notes)
+    if pathway.missing:
+        lines.append("")
+        lines.append("Missing facts:")
+        lines.extend(f"  - {item.field}: {item.reason}" for item in pathway.missing)
+    return "\n".join(lines) + "\n"
