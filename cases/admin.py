@@ -1,0 +1,1 @@
+"""Admin registrations for cases (none until the data model exists)."""

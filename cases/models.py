@@ -1,0 +1,1 @@
+"""Case data model (arrives in a later issue)."""
