@@ -1,0 +1,55 @@
+"""Create the demo users for a local tumor board demo; safe to run repeatedly."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+# Published in the README on purpose: these accounts exist only for local demos.
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
+
+# username -> (is_staff, is_superuser). Roles become groups once permissions exist.
+DEMO_USERS: dict[str, tuple[bool, bool]] = {
+    "admin": (True, True),
+    "clinician": (False, False),
+    "coordinator": (False, False),
+    "viewer": (False, False),
+}
+
+
+class Command(BaseCommand):
+    """Create or repair the demo users so the printed logins always work."""
+
+    help = "Create the demo users (admin, clinician, coordinator, viewer) with a known password."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Allow running outside DEBUG only when explicitly asked to."""
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (the demo password is public).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Create missing demo users and reset their flags and password."""
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with a public password; run it with DEBUG=1 or --force."
+            )
+        user_model = get_user_model()
+        for username, (is_staff, is_superuser) in DEMO_USERS.items():
+            user, created = user_model.objects.get_or_create(
+                username=username, defaults={"email": f"{username}@example.org"}
+            )
+            user.is_staff = is_staff
+            user.is_superuser = is_superuser
+            user.is_active = True
+            # Hashing is slow, so only rehash when the stored password no longer matches.
+            if created or not user.check_password(DEMO_PASSWORD):
+                user.set_password(DEMO_PASSWORD)
+            user.save()
+            self.stdout.write(f"{'Created' if created else 'Checked'} demo user {username}")
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo logins: {', '.join(DEMO_USERS)} — password for all: {DEMO_PASSWORD}")
+        )
