@@ -1,0 +1,43 @@
+# Two commands matter: `make run` (demo server) and `make test` (lint + tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; pip runs again only when requirements.txt is newer.
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# XStatic-Bootstrap is an sdist that needs the pinned (older) setuptools to build,
+# so that pin goes in first and the build uses it instead of an isolated latest one.
+$(STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check "$$(grep '^setuptools==' requirements.txt)"
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -r requirements.txt
+	touch $(STAMP)
+
+run: export DEBUG := 1
+run: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "  NANETS Tumor Board: http://127.0.0.1:8000/"
+	@echo "  Demo login: clinician / demo-password-2026 (also admin, coordinator, viewer)"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	@# mypy is configured for the pure-Python guideline engine only.
+	@if [ -d guidelines/engine ]; then $(BIN)/mypy; else echo "mypy: guidelines/engine not present, skipped"; fi
+
+# Keeps db.sqlite3: it holds whatever you entered in the local demo.
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache .mypy_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
