@@ -1,10 +1,12 @@
-"""Create the demo users for a local tumor board demo; safe to run repeatedly."""
+"""Create the demo users and demo cases for a local tumor board demo; safe to run repeatedly."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from cases.demo import seed_demo_cases
 
 # Published in the README on purpose: these accounts exist only for local demos.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -21,7 +23,7 @@ DEMO_USERS: dict[str, tuple[bool, bool]] = {
 class Command(BaseCommand):
     """Create or repair the demo users so the printed logins always work."""
 
-    help = "Create the demo users (admin, clinician, coordinator, viewer) with a known password."
+    help = "Create the demo users (admin, clinician, coordinator, viewer) and the demo cases."
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Allow running outside DEBUG only when explicitly asked to."""
@@ -50,6 +52,10 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
             user.save()
             self.stdout.write(f"{'Created' if created else 'Checked'} demo user {username}")
+        created = seed_demo_cases(user_model.objects.get(username="clinician"))
+        self.stdout.write(
+            f"Demo cases: {len(created)} created ({', '.join(created) or 'all present already'})"
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins: {', '.join(DEMO_USERS)} — password for all: {DEMO_PASSWORD}")
         )

@@ -1,1 +1,0 @@
-"""Case data model (arrives in a later issue)."""

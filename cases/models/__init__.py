@@ -1,0 +1,25 @@
+"""The clinical record of the tumour board."""
+
+from cases.models.records import (
+    Case,
+    ClinicalStatus,
+    ImagingStudy,
+    MolecularResult,
+    PathologyReport,
+    Patient,
+    Resection,
+    StagingAssessment,
+    TreatmentLine,
+)
+
+__all__ = [
+    "Case",
+    "ClinicalStatus",
+    "ImagingStudy",
+    "MolecularResult",
+    "PathologyReport",
+    "Patient",
+    "Resection",
+    "StagingAssessment",
+    "TreatmentLine",
+]

@@ -1,0 +1,364 @@
+"""Patients, cases and the dated, attributed findings a tumour board decides on."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from cases.models import choices
+
+
+def not_in_future(value: date) -> None:
+    """Reject a date after today (in the project's time zone)."""
+    if value and value > timezone.localdate():
+        raise ValidationError("%(value)s is in the future.", params={"value": value}, code="future_date")
+
+
+def _unknown(**kwargs: object) -> dict[str, object]:
+    """Options of a field whose value may be unknown (null in the contract)."""
+    return {"null": True, "blank": True, **kwargs}
+
+
+class Authored(models.Model):
+    """Who created and last changed a record, and when."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Patient(Authored):
+    """A person whose cases come to the board."""
+
+    mrn = models.CharField("medical record number", max_length=32, unique=True)
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(validators=[not_in_future])
+    sex = models.CharField(max_length=10, choices=choices.Sex.choices)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+
+
+class Case(Authored):
+    """One question about one patient's high-grade NEN for the tumour board."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="cases")
+    primary_site = models.CharField(max_length=20, choices=choices.PrimarySite.choices)
+    status = models.CharField(
+        max_length=10, choices=choices.CaseStatus.choices, default=choices.CaseStatus.DRAFT
+    )
+    responsible_clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="responsible_cases",
+        null=True,
+        blank=True,
+    )
+    board_question = models.TextField("question for the board", blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["status", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return f"Case {self.pk}: {self.patient} — {self.get_primary_site_display()}"
+
+    @property
+    def is_gynecologic(self) -> bool:
+        """The primary is in the gynecologic tract (FIGO staging, stromal invasion, LVSI apply)."""
+        return self.primary_site in choices.GYNECOLOGIC_SITES
+
+
+class Finding(Authored):
+    """A dated entry of a case's record; the latest relevant one feeds the pathway."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+class PathologyReport(Finding):
+    """Histology, grade and immunohistochemistry of one specimen."""
+
+    specimen = models.CharField(max_length=12, choices=choices.Specimen.choices)
+    specimen_date = models.DateField(validators=[not_in_future])
+    differentiation = models.CharField(max_length=14, choices=choices.Differentiation.choices)
+    morphology = models.CharField(max_length=14, choices=choices.Morphology.choices, **_unknown())
+    ki67_percent = models.DecimalField(
+        "Ki-67 (%)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        **_unknown(),
+    )
+    mitoses_per_2mm2 = models.DecimalField(
+        "mitoses per 2 mm²",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal(0))],
+        **_unknown(),
+    )
+    lower_grade_component = models.BooleanField("lower-grade (G1/G2) NET component", **_unknown())
+    non_neuroendocrine_component = models.BooleanField("non-neuroendocrine component (MiNEN)", **_unknown())
+    p53_ihc = models.CharField("p53 IHC", max_length=10, choices=choices.P53.choices, **_unknown())
+    rb_ihc = models.CharField("Rb IHC", max_length=10, choices=choices.Rb.choices, **_unknown())
+    sstr2a_ihc = models.CharField("SSTR2A IHC", max_length=16, choices=choices.Sstr2a.choices, **_unknown())
+
+    class Meta:
+        default_related_name = "pathology_reports"
+        ordering = ["-specimen_date", "-created_at"]
+        get_latest_by = ["specimen_date", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Pathology {self.specimen_date} ({self.get_specimen_display()})"
+
+    def clean(self) -> None:
+        if self.morphology in ("small_cell", "large_cell") and self.differentiation == "well":
+            message = "Small-cell or large-cell morphology applies to poorly differentiated NEC only."
+            raise ValidationError({"morphology": message})
+
+
+class ImagingStudy(Finding):
+    """One imaging study or endoscopy, or the record that it was not done."""
+
+    modality = models.CharField(max_length=10, choices=choices.Modality.choices)
+    study_date = models.DateField(validators=[not_in_future])
+    performed = models.BooleanField(default=True, help_text="Untick to record that this study was not done.")
+    sstr_uptake = models.CharField(
+        "SSTR uptake", max_length=20, choices=choices.SstrUptake.choices, **_unknown()
+    )
+    fdg_avidity = models.CharField(
+        "FDG avidity", max_length=8, choices=choices.FdgAvidity.choices, **_unknown()
+    )
+    metastatic_sites = models.JSONField("metastatic sites seen", default=list, blank=True)
+    brain_metastases_count = models.PositiveSmallIntegerField("number of brain metastases", **_unknown())
+
+    class Meta:
+        default_related_name = "imaging_studies"
+        ordering = ["-study_date", "-created_at"]
+        verbose_name_plural = "imaging studies"
+
+    def __str__(self) -> str:
+        return f"{self.get_modality_display()} {self.study_date}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        sites = self.metastatic_sites or []
+        unknown = [site for site in sites if site not in choices.MetastaticSite.values]
+        if not isinstance(sites, list) or unknown:
+            errors["metastatic_sites"] = f"Unknown metastatic site(s): {', '.join(map(str, unknown))}."
+        if self.sstr_uptake and self.modality != choices.Modality.SSTR_PET:
+            errors["sstr_uptake"] = "SSTR uptake is a result of an SSTR PET."
+        if self.fdg_avidity and self.modality != choices.Modality.FDG_PET:
+            errors["fdg_avidity"] = "FDG avidity is a result of an FDG PET."
+        if not self.performed and (
+            self.sstr_uptake or self.fdg_avidity or sites or self.brain_metastases_count
+        ):
+            errors["performed"] = "A study that was not done has no results."
+        if self.brain_metastases_count and "brain" not in sites:
+            errors["brain_metastases_count"] = (
+                "Brain metastases counted, but the brain is not among the sites."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class MolecularResult(Finding):
+    """MMR/MSI and sequencing results."""
+
+    result_date = models.DateField(validators=[not_in_future])
+    mmr = models.CharField("MMR / MSI", max_length=10, choices=choices.Mmr.choices, **_unknown())
+    ngs = models.CharField(
+        "next-generation sequencing", max_length=8, choices=choices.NgsStatus.choices, **_unknown()
+    )
+    tmb_high = models.BooleanField("TMB-high", **_unknown())
+    ntrk_fusion = models.BooleanField("NTRK fusion", **_unknown())
+    ret_fusion = models.BooleanField("RET fusion", **_unknown())
+    braf_v600e = models.BooleanField("BRAF V600E", **_unknown())
+
+    class Meta:
+        default_related_name = "molecular_results"
+        ordering = ["-result_date", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Molecular {self.result_date}"
+
+    def clean(self) -> None:
+        alterations = (self.tmb_high, self.ntrk_fusion, self.ret_fusion, self.braf_v600e)
+        if self.ngs in ("not_done", "pending") and any(value is not None for value in alterations):
+            raise ValidationError(
+                {"ngs": "Sequencing alterations are recorded, so sequencing cannot be pending or not done."}
+            )
+
+
+class StagingAssessment(Finding):
+    """Extent of disease and the staging details the pathway needs."""
+
+    assessed_on = models.DateField(validators=[not_in_future])
+    extent = models.CharField(max_length=16, choices=choices.Extent.choices)
+    figo_stage = models.CharField(
+        "FIGO 2018 stage", max_length=5, choices=choices.FigoStage.choices, **_unknown()
+    )
+    tumor_size_cm = models.DecimalField(
+        "tumour size (cm)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        **_unknown(),
+    )
+    deep_stromal_invasion = models.BooleanField(**_unknown())
+    lvsi = models.BooleanField("lymphovascular space invasion (LVSI)", **_unknown())
+    pancreatic_location = models.CharField(
+        max_length=10, choices=choices.PancreaticLocation.choices, **_unknown()
+    )
+    resectable = models.BooleanField(**_unknown())
+    liver_dominant = models.BooleanField("liver-dominant disease", **_unknown())
+    high_systemic_burden = models.BooleanField("high systemic disease burden", **_unknown())
+
+    class Meta:
+        default_related_name = "staging_assessments"
+        ordering = ["-assessed_on", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Staging {self.assessed_on}: {self.get_extent_display()}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        case = getattr(self, "case", None) if self.case_id else None
+        site = case.primary_site if case else None
+        if self.figo_stage and site != choices.PrimarySite.CERVIX:
+            errors["figo_stage"] = "FIGO 2018 staging applies to a cervical primary only."
+        if site and site not in choices.GYNECOLOGIC_SITES:
+            if self.deep_stromal_invasion is not None:
+                errors["deep_stromal_invasion"] = (
+                    "Deep stromal invasion applies to a gynecologic primary only."
+                )
+            if self.lvsi is not None:
+                errors["lvsi"] = "LVSI applies to a gynecologic primary only."
+        if self.pancreatic_location and site != choices.PrimarySite.PANCREAS:
+            errors["pancreatic_location"] = "Pancreatic location applies to a pancreatic primary only."
+        if self.extent != choices.Extent.METASTATIC and (self.liver_dominant or self.high_systemic_burden):
+            errors["extent"] = "Liver dominance and systemic burden describe metastatic disease."
+        if self.figo_stage == choices.FigoStage.IVB and self.extent != choices.Extent.METASTATIC:
+            errors["figo_stage"] = "FIGO IVB means distant metastases: set the extent to metastatic."
+        if errors:
+            raise ValidationError(errors)
+
+
+class ClinicalStatus(Finding):
+    """Performance status, syndromes and pace of disease at one date."""
+
+    assessed_on = models.DateField(validators=[not_in_future])
+    ecog = models.PositiveSmallIntegerField(
+        "ECOG performance status", validators=[MaxValueValidator(4)], **_unknown()
+    )
+    hormonal_syndrome = models.BooleanField("hormone-mediated clinical syndrome", **_unknown())
+    carcinoid_syndrome_suspected = models.BooleanField(**_unknown())
+    hiaa_5_elevated = models.BooleanField("5-HIAA elevated", **_unknown())
+    cns_symptoms = models.BooleanField("CNS symptoms", **_unknown())
+    disease_pace = models.CharField(max_length=10, choices=choices.DiseasePace.choices, **_unknown())
+    discordant_lesion_growth = models.BooleanField("one lesion outpacing the others", **_unknown())
+    etoposide_unsuitable = models.BooleanField("etoposide cannot be given", **_unknown())
+
+    class Meta:
+        default_related_name = "clinical_statuses"
+        ordering = ["-assessed_on", "-created_at"]
+        verbose_name_plural = "clinical statuses"
+
+    def __str__(self) -> str:
+        return f"Clinical status {self.assessed_on}"
+
+
+class Resection(Finding):
+    """Surgery of the primary (or the record that none was done) and its margin."""
+
+    resected_on = models.DateField(validators=[not_in_future], **_unknown())
+    margin = models.CharField(max_length=12, choices=choices.Margin.choices)
+    radiation_amenable = models.BooleanField("tumour bed amenable to radiation", **_unknown())
+
+    class Meta:
+        default_related_name = "resections"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Resection {self.resected_on or ''} {self.get_margin_display()}".strip()
+
+    def clean(self) -> None:
+        if self.margin != choices.Margin.NOT_RESECTED and not self.resected_on:
+            raise ValidationError({"resected_on": "Give the date of the resection."})
+        if self.margin == choices.Margin.NOT_RESECTED and self.resected_on:
+            raise ValidationError({"resected_on": "No date for a resection that was not done."})
+
+
+class TreatmentLine(Finding):
+    """One line of systemic therapy."""
+
+    regimen = models.CharField(max_length=40, choices=choices.Regimen.choices)
+    started_on = models.DateField(validators=[not_in_future])
+    ended_on = models.DateField(validators=[not_in_future], **_unknown())
+    cycles = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)], **_unknown())
+    best_response = models.CharField(
+        "best response (RECIST)", max_length=2, choices=choices.Response.choices, **_unknown()
+    )
+    progressed = models.BooleanField(**_unknown())
+    progression_date = models.DateField(validators=[not_in_future], **_unknown())
+    progressed_during_break = models.BooleanField(
+        "progressed during a planned break (after the course ended)", **_unknown()
+    )
+
+    class Meta:
+        default_related_name = "treatment_lines"
+        ordering = ["started_on", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_regimen_display()} from {self.started_on}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = "The end date is before the start date."
+        if self.progression_date and self.started_on and self.progression_date < self.started_on:
+            errors["progression_date"] = "Progression is dated before the start of this line."
+        if self.progression_date and self.progressed is False:
+            errors["progressed"] = "A progression date is given, so the disease progressed."
+        if self.progressed_during_break and self.progressed is False:
+            errors["progressed_during_break"] = "Progression during a break needs a progression."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_progressed(self) -> bool | None:
+        """Progression as the contract sees it: explicit, or implied by a progression date."""
+        if self.progressed is not None:
+            return self.progressed
+        return True if self.progression_date else None
+
+    @property
+    def months_to_progression(self) -> float | None:
+        """Months from the start of the line to progression, one decimal."""
+        if not self.progression_date:
+            return None
+        return round((self.progression_date - self.started_on).days / DAYS_PER_MONTH, 1)
+
+
+DAYS_PER_MONTH = 365.25 / 12
