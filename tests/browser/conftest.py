@@ -17,8 +17,13 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def chromium_browser():
-    """One headless Chromium for the whole session."""
+def chromium_browser(live_server):
+    """One headless Chromium for the whole session.
+
+    It depends on `live_server` so that it closes first: Chromium's keep-alive
+    connections would otherwise end after the server stopped sharing its SQLite
+    connection, and the server's request threads would fail while closing it.
+    """
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install it with `apt-get install chromium` to run browser tests")
     from playwright.sync_api import sync_playwright
