@@ -1,0 +1,33 @@
+"""The pathway of one case: facts from the record, the engine's result, or what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cases.facts import MissingFact, facts_dict_for_case, facts_for_case, missing_required
+from cases.models import Case
+from guidelines.engine import Pathway, build_pathway
+
+
+@dataclass(frozen=True)
+class CasePathway:
+    """A case's facts with its pathway, or the required facts still missing (then pathway is None)."""
+
+    facts: dict[str, Any]
+    pathway: Pathway | None
+    missing: list[MissingFact]
+
+    @property
+    def complete(self) -> bool:
+        """The engine could run: every required fact is present."""
+        return self.pathway is not None
+
+
+def pathway_for_case(case: Case) -> CasePathway:
+    """Run the engine on a case whose record is prefetched (see cases.facts.with_record)."""
+    facts = facts_dict_for_case(case)
+    missing = missing_required(facts)
+    if missing:
+        return CasePathway(facts, None, missing)
+    return CasePathway(facts, build_pathway(facts_for_case(case)), [])
