@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from cases import views
+from cases.views import case_list, pathway
 
 app_name = "cases"
 
 urlpatterns = [
-    path("", views.case_list, name="list"),
+    path("", case_list.case_list, name="list"),
+    path("<int:pk>/pathway/", pathway.pathway_page, name="pathway"),
+    path("<int:pk>/pathway.pdf", pathway.pathway_pdf, name="pathway_pdf"),
 ]
