@@ -1,6 +1,7 @@
 """Django settings for the NANETS tumor board, configured entirely from environment variables."""
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -32,11 +33,18 @@ DEBUG = env_bool("DEBUG", default=False)
 # do not depend on collectstatic.
 RUNNING_TESTS = "pytest" in sys.modules
 
+# manage.py marks command-line use: offline commands (pathway, case_facts, migrate) sign nothing
+# that outlives the process, so they may run without a key; serving requests never may.
+COMMAND_LINE_ONLY = os.environ.get("NANETS_COMMAND_LINE") == "1" and "runserver" not in sys.argv
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or RUNNING_TESTS):
+    if DEBUG or RUNNING_TESTS:
+        SECRET_KEY = "django-insecure-dev-and-test-only-key"  # noqa: S105 (never used in production)
+    elif COMMAND_LINE_ONLY:
+        SECRET_KEY = secrets.token_urlsafe(50)  # a throwaway key for this one process
+    else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    SECRET_KEY = "django-insecure-dev-and-test-only-key"  # noqa: S105 (never used in production)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -212,3 +212,28 @@ class TestSettings:
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert "no issues" in result.stdout
+
+
+def test_offline_command_runs_without_secret_key_but_server_refuses():
+    """manage.py pathway needs no SECRET_KEY (it signs nothing); runserver with DEBUG off does."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY"}}
+    facts = '{"primary_site": "colon", "differentiation": "poor", "extent": "metastatic", "ki67_percent": 80}'
+    pathway = subprocess.run(
+        [sys.executable, "manage.py", "pathway", "-"],
+        cwd=PROJECT_DIR,
+        env=env,
+        input=facts,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert pathway.returncode == 0, pathway.stderr
+    server = subprocess.run(
+        [sys.executable, "manage.py", "runserver", "--noreload", "127.0.0.1:8097"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert server.returncode != 0 and "SECRET_KEY must be set" in server.stderr
