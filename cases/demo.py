@@ -20,6 +20,7 @@ from cases.models import (
     StagingAssessment,
     TreatmentLine,
 )
+from cases.services import refresh_classification
 
 
 def days_after(start: date, days: int) -> date:
@@ -419,6 +420,7 @@ def create_demo_case(spec: DemoCase, author: AbstractBaseUser) -> Case:
     for row in rows:
         row.full_clean()
         row.save()
+    refresh_classification(case)
     return case
 
 

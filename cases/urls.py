@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from cases.views import case_list, pathway
+from cases.views import case_list, case_page, pathway, workup
 
 app_name = "cases"
 
 urlpatterns = [
     path("", case_list.case_list, name="list"),
+    path("new/", workup.case_new, name="new"),
+    path("<int:pk>/", case_page.case_detail, name="detail"),
+    path("<int:pk>/workup/<slug:step>/", workup.workup_step, name="workup"),
+    path("<int:pk>/workup/<slug:step>/validate/", workup.workup_validate, name="workup_validate"),
+    path("<int:pk>/workup/<slug:step>/discard/", workup.workup_discard, name="workup_discard"),
     path("<int:pk>/pathway/", pathway.pathway_page, name="pathway"),
     path("<int:pk>/pathway.pdf", pathway.pathway_pdf, name="pathway_pdf"),
 ]

@@ -141,7 +141,7 @@ def test_base_template_loads_nothing_external_and_has_no_inline_script(client, u
 
 
 def test_template_partials_loader_renders_a_partial():
-    html = render_to_string("cases/case_list.html#case-rows", {"cases": []})
+    html = render_to_string("cases/case_list.html#case-results", {"page": None, "filtered": False})
     assert "No cases yet" in html
     assert "<footer" not in html
 

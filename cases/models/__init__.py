@@ -1,5 +1,6 @@
 """The clinical record of the tumour board."""
 
+from cases.models.drafts import WorkupDraft
 from cases.models.records import (
     Case,
     ClinicalStatus,
@@ -22,4 +23,5 @@ __all__ = [
     "Resection",
     "StagingAssessment",
     "TreatmentLine",
+    "WorkupDraft",
 ]

@@ -25,6 +25,15 @@ class PrimarySite(models.TextChoices):
 GYNECOLOGIC_SITES = frozenset({"cervix", "endometrium", "ovary", "vulva_vagina"})
 
 
+class Classification(models.TextChoices):
+    """The engine's classification codes (pathway contract)."""
+
+    G3_NET = "g3_net", "G3 NET"
+    NEC = "nec", "NEC"
+    INDETERMINATE = "high_grade_indeterminate", "High grade, differentiation unresolved"
+    NOT_HIGH_GRADE = "not_high_grade", "Not high grade"
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"

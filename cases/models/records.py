@@ -74,10 +74,12 @@ class Case(Authored):
         blank=True,
     )
     board_question = models.TextField("question for the board", blank=True)
+    # Kept in step with the record by cases.services so that lists can filter without running the engine.
+    classification = models.CharField(max_length=24, choices=choices.Classification.choices, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["status", "-updated_at"])]
+        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["classification"])]
 
     def __str__(self) -> str:
         return f"Case {self.pk}: {self.patient} — {self.get_primary_site_display()}"

@@ -1,9 +1,46 @@
-"""Views for tumor board cases."""
+"""The case list: search by name or MRN, filter by status and classification, paginated."""
 
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from cases.models import Case
+from cases.models.choices import CaseStatus, Classification
+
+PAGE_SIZE = 25
+
+
+def filtered_cases(params: dict[str, str]) -> QuerySet[Case]:
+    """Cases matching the list's search box and filters."""
+    cases = Case.objects.select_related("patient", "responsible_clinician").order_by("-updated_at", "-pk")
+    query = params.get("q", "").strip()
+    if query:
+        cases = cases.filter(
+            Q(patient__mrn__icontains=query)
+            | Q(patient__family_name__icontains=query)
+            | Q(patient__given_name__icontains=query)
+        )
+    if params.get("status") in CaseStatus.values:
+        cases = cases.filter(status=params["status"])
+    if params.get("classification") in Classification.values:
+        cases = cases.filter(classification=params["classification"])
+    return cases
+
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    """Show the cases for the tumor board; an empty state until the case model exists."""
-    return render(request, "cases/case_list.html", {"cases": []})
+    """List the board's cases; an htmx request gets only the result rows."""
+    params = {key: request.GET.get(key, "") for key in ("q", "status", "classification")}
+    page = Paginator(filtered_cases(params), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "params": params,
+        "filtered": any(params.values()),
+        "statuses": CaseStatus.choices,
+        "classifications": Classification.choices,
+        "query_string": "&".join(f"{key}={value}" for key, value in params.items() if value),
+    }
+    template = "cases/case_list.html#case-results" if request.htmx else "cases/case_list.html"
+    return render(request, template, context)

@@ -1,0 +1,142 @@
+"""Writes to the clinical record: small typed functions, each one transaction, authorship stamped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.forms import BaseModelFormSet, ModelForm
+
+from cases.facts import with_record
+from cases.models import Case, Patient, WorkupDraft
+from cases.models.choices import CaseStatus
+from cases.pathway import pathway_for_case
+from cases.workup import GateItem, readiness_gaps
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _stamp(record: Model, user: User) -> None:
+    if record.pk is None:
+        record.created_by = user  # type: ignore[attr-defined]
+    record.updated_by = user  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def create_case(user: User, patient_form: ModelForm, case_form: ModelForm) -> Case:
+    """Create a case, reusing the patient when the MRN, family name and birth date match."""
+    data = patient_form.cleaned_data
+    patient = Patient.objects.filter(mrn=data["mrn"]).first()
+    if patient is None:
+        patient = patient_form.save(commit=False)
+        _stamp(patient, user)
+        patient.save()
+    elif (patient.family_name.lower(), patient.date_of_birth) != (
+        data["family_name"].lower(),
+        data["date_of_birth"],
+    ):
+        raise ValidationError(
+            {"mrn": "This MRN belongs to another patient (family name or date of birth differ)."}
+        )
+    case = case_form.save(commit=False)
+    case.patient = patient
+    _stamp(case, user)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def update_patient_and_case(user: User, patient_form: ModelForm, case_form: ModelForm) -> Case:
+    """Save the patient step of an existing case."""
+    patient = patient_form.save(commit=False)
+    _stamp(patient, user)
+    patient.save()
+    case = case_form.save(commit=False)
+    _stamp(case, user)
+    case.save()
+    return case
+
+
+@transaction.atomic
+def save_finding(user: User, case: Case, form: ModelForm) -> Model:
+    """Save one finding of a case from its validated form."""
+    record = form.save(commit=False)
+    record.case = case
+    _stamp(record, user)
+    record.save()
+    _touch(case, user)
+    discard_draft(user, case, form_step(form))
+    return record
+
+
+@transaction.atomic
+def save_rows(user: User, case: Case, formset: BaseModelFormSet, step: str) -> None:
+    """Save added and changed rows of a case (imaging studies, treatment lines) and delete removed ones."""
+    for record in formset.save(commit=False):
+        record.case = case
+        _stamp(record, user)
+        record.save()
+    for record in formset.deleted_objects:
+        record.delete()
+    _touch(case, user)
+    discard_draft(user, case, step)
+
+
+def form_step(form: ModelForm) -> str:
+    """The workup step a finding form belongs to."""
+    return getattr(form, "step", "")
+
+
+def _touch(case: Case, user: User) -> None:
+    """Mark the case changed and refresh its stored classification from the new record."""
+    case.updated_by = user  # type: ignore[assignment]
+    case.save(update_fields=["updated_at", "updated_by"])
+    refresh_classification(case)
+
+
+def refresh_classification(case: Case) -> str:
+    """Recompute the classification the case list shows and filters on."""
+    fresh = with_record(Case.objects.filter(pk=case.pk)).get()
+    result = pathway_for_case(fresh)
+    code = result.pathway.classification.code if result.pathway else ""
+    if code != case.classification:
+        Case.objects.filter(pk=case.pk).update(classification=code)
+        case.classification = code
+    return code
+
+
+def save_draft(user: User, case: Case, step: str, data: dict[str, Any]) -> None:
+    """Keep what the user typed on a step (form data as lists of values)."""
+    WorkupDraft.objects.update_or_create(case=case, step=step, author=user, defaults={"data": data})
+
+
+def discard_draft(user: User, case: Case, step: str) -> None:
+    """Forget the unsaved input of one step."""
+    WorkupDraft.objects.filter(case=case, step=step, author=user).delete()
+
+
+@transaction.atomic
+def save_treatment(user: User, case: Case, resection_form: ModelForm, lines: BaseModelFormSet) -> None:
+    """Save the treatment-history step: the resection (when given) and the lines of therapy."""
+    if resection_form.has_changed() or resection_form.instance.pk:
+        record = resection_form.save(commit=False)
+        record.case = case
+        _stamp(record, user)
+        record.save()
+    save_rows(user, case, lines, "treatment")
+
+
+@transaction.atomic
+def mark_ready(user: User, case: Case) -> list[GateItem]:
+    """Put a case on the list of cases ready for the board, unless facts the pathway needs are missing."""
+    gaps = readiness_gaps(pathway_for_case(case), case)
+    if gaps:
+        return gaps
+    case.status = CaseStatus.READY
+    _stamp(case, user)
+    case.save(update_fields=["status", "updated_at", "updated_by"])
+    discard_draft(user, case, "review")
+    return []

@@ -1,0 +1,97 @@
+"""Readable labels for the engine's codes (classification, status, strength) in templates."""
+
+from django import template
+
+register = template.Library()
+
+CLASSIFICATION_LABELS = {
+    "g3_net": "Well-differentiated G3 NET",
+    "nec": "Poorly differentiated NEC",
+    "high_grade_indeterminate": "High-grade NEN, differentiation unresolved",
+    "not_high_grade": "Not high grade (outside these recommendations)",
+    "": "Not yet classified",
+}
+STATUS_LABELS = {"recommended": "Recommended", "consider": "Consider", "not_recommended": "Not recommended"}
+STATUS_STYLES = {"recommended": "success", "consider": "primary", "not_recommended": "danger"}
+STRENGTH_LABELS = {
+    "consensus": "Consensus",
+    "majority": "Majority",
+    "lack_of_consensus": "Lack of consensus",
+    "not_voted": "No vote recorded",
+}
+STEP_STATE_LABELS = {
+    "complete": "complete",
+    "incomplete": "incomplete",
+    "draft": "unsaved draft",
+    "problems": "has problems",
+}
+
+
+@register.filter
+def classification_label(code: str | None) -> str:
+    """ "nec" -> "Poorly differentiated NEC"."""
+    return CLASSIFICATION_LABELS.get(code or "", code or "")
+
+
+@register.filter
+def status_label(code: str) -> str:
+    """ "not_recommended" -> "Not recommended"."""
+    return STATUS_LABELS.get(code, code)
+
+
+@register.filter
+def status_style(code: str) -> str:
+    """Bootstrap colour of a status badge."""
+    return STATUS_STYLES.get(code, "secondary")
+
+
+@register.filter
+def strength_label(code: str) -> str:
+    """ "lack_of_consensus" -> "Lack of consensus"."""
+    return STRENGTH_LABELS.get(code, code)
+
+
+@register.filter
+def step_state_label(code: str) -> str:
+    """Progress state for people and screen readers."""
+    return STEP_STATE_LABELS.get(code, code)
+
+
+FACT_LABELS = {
+    "ki67_percent": "Ki-67 (%)",
+    "mitoses_per_2mm2": "Mitoses per 2 mm²",
+    "p53_ihc": "p53 IHC",
+    "rb_ihc": "Rb IHC",
+    "sstr2a_ihc": "SSTR2A IHC",
+    "mmr": "MMR / MSI",
+    "ngs": "NGS",
+    "tmb_high": "TMB-high",
+    "ntrk_fusion": "NTRK fusion",
+    "ret_fusion": "RET fusion",
+    "braf_v600e": "BRAF V600E",
+    "figo_stage": "FIGO stage",
+    "lvsi": "LVSI",
+    "ct_mri_done": "Multiphase CT/MRI done",
+    "sstr_imaging": "SSTR imaging",
+    "fdg_pet": "FDG PET",
+    "hiaa_5_elevated": "5-HIAA elevated",
+    "cns_symptoms": "CNS symptoms",
+    "ecog": "ECOG",
+    "prior_systemic_therapy": "Prior systemic therapy",
+}
+
+
+@register.filter
+def fact_label(name: str) -> str:
+    """A case-facts field name as a label: "tumor_size_cm" -> "Tumor size cm"."""
+    return FACT_LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+@register.filter
+def code_text(value: object) -> str:
+    """A code as words: "distant_lymph_nodes" -> "distant lymph nodes"; booleans as Yes/No."""
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    return str(value).replace("_", " ")

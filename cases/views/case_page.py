@@ -1,0 +1,31 @@
+"""The case page: who, what is recorded, where the workup stands, and the pathway at a glance."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from cases.facts import with_record
+from cases.models import Case
+from cases.pathway import pathway_for_case
+from cases.workup import progress, readiness_gaps
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show one case with its record, workup progress and pathway summary."""
+    case = get_object_or_404(with_record(Case.objects.filter(pk=pk).select_related("responsible_clinician")))
+    case_pathway = pathway_for_case(case)
+    context = {
+        "case": case,
+        "case_pathway": case_pathway,
+        "steps": progress(case, "", set(), set()),
+        "gaps": readiness_gaps(case_pathway, case),
+        "pathology": list(case.pathology_reports.all()),
+        "imaging": list(case.imaging_studies.all()),
+        "molecular": list(case.molecular_results.all()),
+        "staging": list(case.staging_assessments.all()),
+        "clinical": list(case.clinical_statuses.all()),
+        "resections": list(case.resections.all()),
+        "lines": list(case.treatment_lines.all()),
+    }
+    return render(request, "cases/case_detail.html", context)

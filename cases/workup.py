@@ -1,0 +1,129 @@
+"""The workup steps in the paper's order, and how complete each one is for a case."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cases.models import Case
+from cases.pathway import CasePathway
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the guided entry."""
+
+    slug: str
+    title: str
+    hint: str
+
+
+STEPS: tuple[Step, ...] = (
+    Step("patient", "Patient", "Who the case is about, the primary site and the question for the board"),
+    Step(
+        "pathology", "Pathology", "Differentiation, Ki-67 and mitoses, p53/Rb and SSTR2A (Initial assessment)"
+    ),
+    Step("imaging", "Imaging", "Multiphase CT/MRI, SSTR PET, FDG PET, brain MRI, endoscopy (Table 1)"),
+    Step("molecular", "Molecular", "MMR/MSI and next-generation sequencing"),
+    Step(
+        "staging",
+        "Extent and staging",
+        "Localized, locally advanced or metastatic; FIGO stage for the cervix",
+    ),
+    Step("clinical", "Clinical status", "ECOG, syndromes, CNS symptoms and pace of disease"),
+    Step("treatment", "Treatment history", "Resection and margin; lines of systemic therapy"),
+    Step("review", "Review", "Check the record and mark the case ready for the board"),
+)
+STEP_SLUGS = tuple(step.slug for step in STEPS)
+STEP_BY_SLUG = {step.slug: step for step in STEPS}
+
+# Where each fact the engine asks for is entered.
+FIELD_STEPS = {
+    "differentiation": "pathology",
+    "ki67_percent": "pathology",
+    "mitoses_per_2mm2": "pathology",
+    "extent": "staging",
+    "figo_stage": "staging",
+    "resectable": "staging",
+    "pancreatic_location": "staging",
+    "lvsi": "staging",
+    "sstr_imaging": "imaging",
+    "brain_metastases_count": "imaging",
+    "cns_symptoms": "clinical",
+    "hormonal_syndrome": "clinical",
+    "radiation_amenable": "treatment",
+    "prior_systemic_therapy.progressed_off_treatment": "treatment",
+    "mmr": "molecular",
+}
+LABELS = {
+    "differentiation": "Differentiation",
+    "ki67_percent": "Ki-67 (or mitoses per 2 mm²)",
+    "extent": "Extent of disease",
+    "figo_stage": "FIGO 2018 stage",
+}
+
+
+@dataclass(frozen=True)
+class StepState:
+    """A step with its state for one case: complete, incomplete or has problems."""
+
+    step: Step
+    state: str
+    current: bool
+
+
+def step_complete(case: Case, slug: str) -> bool:
+    """Whether the step holds what it is for (records prefetched via with_record)."""
+    if slug == "patient":
+        return case.pk is not None
+    if slug == "pathology":
+        return any(
+            report.ki67_percent is not None or report.mitoses_per_2mm2 is not None
+            for report in case.pathology_reports.all()
+        )
+    if slug == "imaging":
+        return any(study.performed for study in case.imaging_studies.all())
+    if slug == "molecular":
+        return bool(case.molecular_results.all())
+    if slug == "staging":
+        return bool(case.staging_assessments.all())
+    if slug == "clinical":
+        return bool(case.clinical_statuses.all())
+    if slug == "treatment":
+        return bool(case.resections.all()) or bool(case.treatment_lines.all())
+    return case.status != "draft"
+
+
+def progress(case: Case, current: str, draft_steps: set[str], problem_steps: set[str]) -> list[StepState]:
+    """The progress bar: every step with its state."""
+    states = []
+    for step in STEPS:
+        if step.slug in problem_steps:
+            state = "problems"
+        elif step.slug in draft_steps:
+            state = "draft"
+        elif step_complete(case, step.slug):
+            state = "complete"
+        else:
+            state = "incomplete"
+        states.append(StepState(step, state, step.slug == current))
+    return states
+
+
+@dataclass(frozen=True)
+class GateItem:
+    """Something that must be entered before the case can go to the board."""
+
+    label: str
+    step: str
+
+
+def readiness_gaps(case_pathway: CasePathway, case: Case) -> list[GateItem]:
+    """What the engine needs for its decision and the record lacks (empty: ready for board)."""
+    facts = case_pathway.facts
+    gaps = [GateItem(item.label, item.step) for item in case_pathway.missing]
+    if facts.get("ki67_percent") is None and facts.get("mitoses_per_2mm2") is None:
+        gaps.append(GateItem("Ki-67 or mitotic count (grading)", "pathology"))
+    if case.primary_site == "cervix" and facts.get("extent") in ("localized", "locally_advanced"):
+        if not facts.get("figo_stage"):
+            gaps.append(GateItem("FIGO 2018 stage (cervical primary)", "staging"))
+    return gaps
