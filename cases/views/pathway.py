@@ -1,14 +1,25 @@
-"""Pathway page and PDF summary of one case (placeholder until the pathway page lands)."""
+"""Pathway page and printable PDF summary of one case, both built from cases.pathway_context."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import never_cache
+
+from cases.pathway_context import pathway_context
+from cases.pdf import render_pathway_pdf
 
 
+@never_cache  # patient data: browsers and proxies must not keep a copy
 def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
-    """Placeholder: the pathway page is not built yet."""
-    return redirect("cases:list")
+    """Show the case's pathway: classification, options, workup, follow-up and pictures."""
+    return render(request, "pathway/page.html", pathway_context(pk, request.user))
 
 
+@never_cache
 def pathway_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """Placeholder: the PDF summary is not built yet."""
-    return redirect("cases:list")
+    """The same pathway as a PDF; ?download=1 saves it instead of opening it in the browser."""
+    context = pathway_context(pk, request.user)
+    response = HttpResponse(render_pathway_pdf(context, request), content_type="application/pdf")
+    as_attachment = request.GET.get("download") == "1"
+    response["Content-Disposition"] = content_disposition_header(as_attachment, context["pdf_filename"])
+    return response
