@@ -72,11 +72,20 @@ def _treatment(ctx: Context, plan: Plan) -> None:
             "Differentiation or grade unresolved: the paper makes no treatment recommendation until G3 NET vs "
             "NEC is settled. Where SSTR and FDG imaging disagree, the more aggressive element guides treatment."
         )
-    elif code == G3_NET and ctx.metastatic:
+        return
+    # Progression on systemic therapy is managed with the later-line options of the metastatic sections,
+    # whatever extent the record still shows.
+    advanced = ctx.metastatic or ctx.decision.code == "after_progression"
+    if advanced and not ctx.metastatic:
+        plan.note(
+            "Progression recorded while the extent is localized/locally advanced: later-line options of the "
+            "metastatic sections are shown. Re-stage and update the extent."
+        )
+    if code == G3_NET and advanced:
         add_metastatic_g3_net(ctx, plan)
     elif code == G3_NET:
         add_localized_g3_net(ctx, plan)
-    elif code == NEC and ctx.metastatic:
+    elif code == NEC and advanced:
         add_metastatic_nec(ctx, plan)
     elif code == NEC and ctx.site_group == "gynecologic":
         add_localized_gynecologic_nec(ctx, plan)

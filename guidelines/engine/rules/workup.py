@@ -19,6 +19,7 @@ def _unclear_type(ctx: Context) -> bool:
 
 def add_workup(ctx: Context, plan: Plan) -> None:
     """Add the work-up items for this decision point."""
+    facts = ctx.facts
     if ctx.new_case:
         _pathology(ctx, plan)
         _imaging(ctx, plan)
@@ -40,6 +41,14 @@ def add_workup(ctx: Context, plan: Plan) -> None:
         )
     else:
         _at_progression(ctx, plan)
+        if facts.hormonal_syndrome:
+            plan.add(
+                "hormone_levels",
+                "recommended",
+                "consensus",
+                sections.BIOMARKERS,
+                ["Hormone-mediated syndrome: levels checked throughout the treatment course"],
+            )
     _brain_imaging(ctx, plan)
     _cardiac(ctx, plan)
 
@@ -312,14 +321,6 @@ def _at_progression(ctx: Context, plan: Plan) -> None:
             [*triggers, "FDG-PET as indicated; the more aggressive element should guide treatment"],
             done=facts.fdg_pet in ("negative", "positive"),
         )
-    if facts.hormonal_syndrome:
-        plan.add(
-            "hormone_levels",
-            "recommended",
-            "consensus",
-            sections.BIOMARKERS,
-            ["Hormone-mediated syndrome: levels checked throughout the treatment course"],
-        )
 
 
 def _brain_imaging(ctx: Context, plan: Plan) -> None:
@@ -330,7 +331,7 @@ def _brain_imaging(ctx: Context, plan: Plan) -> None:
         plan.add(
             "brain_mri",
             "recommended",
-            "consensus",
+            "not_voted",
             sections.IMAGING_CNS,
             ["CNS symptoms: CNS imaging is indicated in symptomatic patients"],
             done=done,
