@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from cases.facts import with_record
 from cases.models import Case
 from cases.pathway import pathway_for_case
+from cases.pictures import treatment_timeline_svg
 from cases.workup import progress, readiness_gaps
 
 
@@ -27,5 +28,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "clinical": list(case.clinical_statuses.all()),
         "resections": list(case.resections.all()),
         "lines": list(case.treatment_lines.all()),
+        "timeline_svg": treatment_timeline_svg(case),
     }
     return render(request, "cases/case_detail.html", context)

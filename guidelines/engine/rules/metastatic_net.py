@@ -242,11 +242,11 @@ def _liver_directed(ctx: Context, plan: Plan) -> None:
     facts = ctx.facts
     if "liver" not in ctx.sites or ctx.ki67 is None:
         return
-    extrahepatic = sorted(ctx.sites - {"liver"})
+    extrahepatic = sorted(site.replace("_", " ") for site in ctx.sites - {"liver"})
     evidence = "RETNET (NCT02724540) compares bland embolization with chemoembolization"
-    if ctx.ki67 >= KI67_CUTOFF or "bone" in extrahepatic:
+    if ctx.ki67 >= KI67_CUTOFF or "bone" in ctx.sites:
         reasons = [f"Ki-67 {ctx.ki67:g}% (>= 55%)"] if ctx.ki67 >= KI67_CUTOFF else []
-        if "bone" in extrahepatic:
+        if "bone" in ctx.sites:
             reasons.append("bone metastases")
         plan.add(
             "liver_directed_therapy",
