@@ -1,6 +1,9 @@
 """App configuration for tumor board cases."""
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CasesConfig(AppConfig):
@@ -9,3 +12,16 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "cases"
     verbose_name = "Cases"
+
+    def ready(self) -> None:
+        post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="cases.sync_roles")
+
+
+def _sync_roles_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
+    """Keep the role groups' permissions complete as apps add models (they exist only after migrate)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from cases.roles import sync_roles
+
+    # Each app's permissions are created by its own post_migrate; syncing after each keeps roles complete.
+    sync_roles(Group, Permission)

@@ -5,6 +5,9 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from cases import roles
 
 # Every factory-made user can log in with this password.
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -16,12 +19,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.django.Password(TEST_PASSWORD)
     is_active = True
     is_staff = False
+
+    @factory.post_generation
+    def role(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """The user's role group (cases.roles); clinician unless given, none with role=""."""
+        if create and extracted != "":
+            self.groups.add(Group.objects.get(name=extracted or roles.CLINICIAN))
 
 
 class PatientFactory(factory.django.DjangoModelFactory):

@@ -80,6 +80,7 @@ class Case(Authored):
     class Meta:
         ordering = ["-updated_at"]
         indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["classification"])]
+        permissions = [("mark_ready", "Can mark a case ready for the board")]
 
     def __str__(self) -> str:
         return f"Case {self.pk}: {self.patient} — {self.get_primary_site_display()}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -30,6 +31,7 @@ def filtered_cases(params: dict[str, str]) -> QuerySet[Case]:
     return cases
 
 
+@permission_required("cases.view_case", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
     """List the board's cases; an htmx request gets only the result rows."""
     params = {key: request.GET.get(key, "") for key in ("q", "status", "classification")}

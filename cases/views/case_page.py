@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -12,6 +13,7 @@ from cases.pictures import treatment_timeline_svg
 from cases.workup import progress, readiness_gaps
 
 
+@permission_required("cases.view_case", raise_exception=True)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one case with its record, workup progress and pathway summary."""
     case = get_object_or_404(with_record(Case.objects.filter(pk=pk).select_related("responsible_clinician")))

@@ -1,5 +1,6 @@
 """Pathway page and printable PDF summary of one case, both built from cases.pathway_context."""
 
+from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
@@ -10,12 +11,14 @@ from cases.pdf import render_pathway_pdf
 
 
 @never_cache  # patient data: browsers and proxies must not keep a copy
+@permission_required("cases.view_case", raise_exception=True)
 def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the case's pathway: classification, options, workup, follow-up and pictures."""
     return render(request, "pathway/page.html", pathway_context(pk, request.user))
 
 
 @never_cache
+@permission_required("cases.view_case", raise_exception=True)
 def pathway_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The same pathway as a PDF; ?download=1 saves it instead of opening it in the browser."""
     context = pathway_context(pk, request.user)

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.forms import BaseForm, BaseModelFormSet, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -227,6 +228,7 @@ def _context(
     return context
 
 
+@permission_required("cases.add_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     """Start a case: the patient step before the case exists (draft kept in the session)."""
@@ -252,6 +254,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, TEMPLATE, _context(request, None, "patient", forms, restored_draft=bool(saved)))
 
 
+@permission_required("cases.change_case", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def workup_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """One workup step of an existing case: show it (with a restored draft) or save it."""
@@ -291,6 +294,8 @@ def _save_step(request: HttpRequest, case: Case, step: str) -> HttpResponse:
 
 
 def _mark_ready(request: HttpRequest, case: Case) -> HttpResponse:
+    if not request.user.has_perm("cases.mark_ready"):
+        raise PermissionDenied("Marking a case ready for the board needs the clinician role.")
     gaps = services.mark_ready(request.user, case)
     if gaps:
         messages.error(
@@ -302,6 +307,7 @@ def _mark_ready(request: HttpRequest, case: Case) -> HttpResponse:
     return redirect("cases:detail", pk=case.pk)
 
 
+@permission_required("cases.change_case", raise_exception=True)
 @require_POST
 def workup_validate(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """htmx: keep the draft; return the changed field with its message, the progress and the live pathway."""
@@ -317,6 +323,7 @@ def workup_validate(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return render(request, f"{TEMPLATE}#validation-response", context)
 
 
+@permission_required("cases.change_case", raise_exception=True)
 @require_POST
 def workup_discard(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Throw away the unsaved input of a step and show the saved record again."""

@@ -4,19 +4,21 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from cases import roles
 from cases.demo import seed_demo_cases
 
 # Published in the README on purpose: these accounts exist only for local demos.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
 
-# username -> (is_staff, is_superuser). Roles become groups once permissions exist.
-DEMO_USERS: dict[str, tuple[bool, bool]] = {
-    "admin": (True, True),
-    "clinician": (False, False),
-    "coordinator": (False, False),
-    "viewer": (False, False),
+# username -> (is_staff, is_superuser, role group from cases.roles).
+DEMO_USERS: dict[str, tuple[bool, bool, str]] = {
+    "admin": (True, True, roles.ADMINISTRATOR),
+    "clinician": (False, False, roles.CLINICIAN),
+    "coordinator": (False, False, roles.COORDINATOR),
+    "viewer": (False, False, roles.VIEWER),
 }
 
 
@@ -40,7 +42,7 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a public password; run it with DEBUG=1 or --force."
             )
         user_model = get_user_model()
-        for username, (is_staff, is_superuser) in DEMO_USERS.items():
+        for username, (is_staff, is_superuser, role) in DEMO_USERS.items():
             user, created = user_model.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.org"}
             )
@@ -51,6 +53,7 @@ class Command(BaseCommand):
             if created or not user.check_password(DEMO_PASSWORD):
                 user.set_password(DEMO_PASSWORD)
             user.save()
+            user.groups.set([Group.objects.get(name=role)])
             self.stdout.write(f"{'Created' if created else 'Checked'} demo user {username}")
         created = seed_demo_cases(user_model.objects.get(username="clinician"))
         self.stdout.write(

@@ -1,0 +1,58 @@
+"""Roles of the app as Django groups, each with the permissions it needs (the one source of truth)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ADMINISTRATOR = "administrator"
+COORDINATOR = "board coordinator"
+CLINICIAN = "clinician"
+VIEWER = "viewer"
+
+RECORD_MODELS = (
+    "patient",
+    "case",
+    "pathologyreport",
+    "imagingstudy",
+    "molecularresult",
+    "stagingassessment",
+    "clinicalstatus",
+    "resection",
+    "treatmentline",
+    "workupdraft",
+)
+MEETING_MODELS = ("meeting", "agendaitem", "attendee", "decision", "meetingpacket")
+
+
+def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> set[tuple[str, str]]:
+    return {(app, f"{action}_{model}") for model in models for action in actions}
+
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change", "delete")
+
+# (app label, codename) per role; permissions of apps not installed yet are skipped and added later.
+ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
+    VIEWER: _perms("cases", RECORD_MODELS, VIEW) | _perms("meetings", MEETING_MODELS, VIEW),
+    CLINICIAN: _perms("cases", RECORD_MODELS, EDIT)
+    | {("cases", "mark_ready")}
+    | _perms("meetings", MEETING_MODELS, VIEW)
+    | {("meetings", "add_decision"), ("meetings", "change_decision")},
+    COORDINATOR: _perms("cases", RECORD_MODELS, VIEW)
+    | _perms("meetings", MEETING_MODELS, EDIT),
+    ADMINISTRATOR: _perms("cases", RECORD_MODELS, EDIT)
+    | {("cases", "mark_ready")}
+    | _perms("meetings", MEETING_MODELS, EDIT),
+}
+
+
+def sync_roles(group_model: Any, permission_model: Any) -> None:
+    """Create the role groups and give each exactly its permissions (models passed in for migrations)."""
+    for role, wanted in ROLE_PERMISSIONS.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        permissions = [
+            permission
+            for permission in permission_model.objects.select_related("content_type")
+            if (permission.content_type.app_label, permission.codename) in wanted
+        ]
+        group.permissions.set(permissions)
