@@ -64,8 +64,11 @@ INSTALLED_APPS = [
     # SimpleAppConfig: the partials loader is wired explicitly in TEMPLATES below
     # instead of being patched in at start-up by the default app config.
     "template_partials.apps.SimpleAppConfig",
+    "django_tasks",
+    "django_tasks_db",
     "cases",
     "guidelines",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -209,4 +212,16 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
+}
+
+# Background work (meeting packets): Django's Tasks API via the django-tasks backport. The database
+# backend needs `manage.py db_worker` running; tests run tasks immediately in the calling thread.
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if RUNNING_TESTS
+            else os.environ.get("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend")
+        ),
+    }
 }

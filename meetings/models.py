@@ -1,0 +1,1 @@
+"""Tumor board meetings (built in the meetings issue)."""
