@@ -29,7 +29,7 @@ AUTHORSHIP = ("case", "created_at", "created_by", "updated_at", "updated_by")
 def entered_fields(model: type[Model]) -> list[str]:
     """The fields a person enters for a finding (not its case, key or authorship)."""
     skipped = {*AUTHORSHIP, "id"}
-    return [field.name for field in model._meta.get_fields() if field.concrete and field.name not in skipped]
+    return [f.name for f in model._meta.get_fields() if f.concrete and f.editable and f.name not in skipped]
 
 
 class DateInput(forms.DateInput):

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     # SimpleAppConfig: the partials loader is wired explicitly in TEMPLATES below
     # instead of being patched in at start-up by the default app config.
     "template_partials.apps.SimpleAppConfig",
+    "simple_history",
     "django_tasks",
     "django_tasks_db",
     "cases",
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Records the logged-in user as the author of every history entry.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "nanets.urls"
