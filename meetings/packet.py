@@ -1,0 +1,192 @@
+"""PDFs of a meeting: the packet (cover, agenda, each case's pathway summary) and the minutes.
+
+The case summaries are the per-case PDF itself: templates/pathway/pdf.html filled by
+cases.pathway_context.pathway_context, laid out by WeasyPrint with cases.pdf's static-files-only
+fetcher. Each summary is its own WeasyPrint document (its running header and "Page X of Y" stay
+those of the case); the packet is the pages of all documents in agenda order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import CSS, HTML
+from weasyprint.document import Document
+
+from cases.pathway_context import pathway_context
+from cases.pdf import PDF_BASE_URL, StaticFilesOnlyFetcher
+from guidelines.engine import ENGINE_VERSION
+from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus
+from meetings.panel import panel_warnings
+
+User = AbstractBaseUser | AnonymousUser
+# A packet queued longer than this suggests that no worker (manage.py db_worker) is running.
+WORKER_HINT_AFTER = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An agenda item with the time it is expected to start (meeting start plus the minutes before it)."""
+
+    item: AgendaItem
+    starts_at: datetime
+
+
+def agenda_for_packet(meeting: Meeting) -> list[AgendaItem]:
+    """The agenda in order, with each case and patient (two queries)."""
+    return list(meeting.agenda_items.select_related("case__patient").order_by("position"))
+
+
+def packet_fingerprint(meeting: Meeting, items: list[AgendaItem]) -> str:
+    """A digest of what the packet shows: the meeting, agenda order and questions, each case's updated_at."""
+    payload: dict[str, Any] = {
+        "engine": ENGINE_VERSION,
+        "meeting": [meeting.pk, meeting.updated_at.isoformat()],
+        "agenda": [
+            [
+                item.pk,
+                item.position,
+                item.case_id,
+                item.case.updated_at.isoformat(),
+                item.board_question,
+                item.expected_minutes,
+            ]
+            for item in items
+        ],
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PacketView:
+    """What the packet panel shows: the state, the progress, and whether the file still matches."""
+
+    state: str  # none | queued | running | ready | stale | failed
+    packet: MeetingPacket | None = None
+    waiting_long: bool = False
+
+    @property
+    def polling(self) -> bool:
+        """The panel asks the server again every two seconds."""
+        return self.state in ("queued", "running")
+
+
+def packet_view(packet: MeetingPacket | None, fingerprint: str, now: datetime | None = None) -> PacketView:
+    """The packet's state for the page; a finished file whose fingerprint differs is out of date ("stale")."""
+    if packet is None:
+        return PacketView("none")
+    if packet.in_progress:
+        queued_for = (now or timezone.now()) - (packet.requested_at or timezone.now())
+        waiting = packet.status == PacketStatus.QUEUED and queued_for > WORKER_HINT_AFTER
+        return PacketView(packet.status, packet, waiting)
+    if packet.status == PacketStatus.FAILED:
+        return PacketView("failed", packet)
+    return PacketView("ready" if packet.fingerprint == fingerprint else "stale", packet)
+
+
+def schedule(meeting: Meeting, items: list[AgendaItem]) -> list[Slot]:
+    """When each case is expected to come up if every case takes its expected minutes."""
+    slots, clock = [], meeting.starts_at
+    for item in items:
+        slots.append(Slot(item, clock))
+        clock += timedelta(minutes=item.expected_minutes)
+    return slots
+
+
+def file_name(kind: str, meeting: Meeting) -> str:
+    """meeting-packet-<board>-<date>.pdf with only file-name-safe characters."""
+    board = re.sub(r"[^A-Za-z0-9]+", "-", meeting.board_name).strip("-").lower() or "board"
+    return f"meeting-{kind}-{board}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
+
+
+def user_name(user: User) -> str:
+    """Full name, else user name (what the PDFs print as the author)."""
+    full_name = getattr(user, "get_full_name", lambda: "")()
+    return full_name or user.get_username()
+
+
+def _document(html: str) -> Document:
+    """Lay out one HTML document as the pathway PDF does (page size setting, static files only)."""
+    page_size = CSS(string=f"@page {{ size: {settings.PDF_PAGE_SIZE}; }}")
+    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).render(
+        stylesheets=[page_size]
+    )
+
+
+def case_summary_html(item: AgendaItem, user: User, *, now: datetime) -> str:
+    """One agenda case's pathway summary as HTML: the per-case PDF template with the agenda's question."""
+    context = pathway_context(item.case_id, user, now=now)
+    # The board answers the agenda's question at this meeting; changed in memory only, never saved.
+    context["case"].board_question = item.board_question
+    return render_to_string("pathway/pdf.html", {**context, "is_pdf": True})
+
+
+def cover_html(meeting: Meeting, items: list[AgendaItem], user: User, *, now: datetime) -> str:
+    """The packet's cover: the meeting, who attends, panel warnings and the agenda with start times."""
+    attendees = list(meeting.attendees.all())
+    total = sum(item.expected_minutes for item in items)
+    return render_to_string(
+        "meetings/pdf/packet.html",
+        {
+            "meeting": meeting,
+            "attendees": attendees,
+            "warnings": panel_warnings(attendees, items),
+            "slots": schedule(meeting, items),
+            "total_minutes": total,
+            "ends_at": meeting.starts_at + timedelta(minutes=total),
+            "generated_by": user_name(user),
+            "generated_at": now,
+            "engine_version": ENGINE_VERSION,
+        },
+    )
+
+
+def render_packet(
+    meeting_id: int, user: User, on_progress: Callable[[int, int], object] | None = None
+) -> tuple[bytes, str]:
+    """The packet PDF and the fingerprint of what it shows; on_progress(done, total) after each case."""
+    now = timezone.localtime()
+    meeting = Meeting.objects.get(pk=meeting_id)
+    items = agenda_for_packet(meeting)
+    # Taken before reading the cases: a change during the render leaves the packet marked out of date.
+    fingerprint = packet_fingerprint(meeting, items)
+    report = on_progress or (lambda done, total: None)
+    report(0, len(items))
+    documents = [_document(cover_html(meeting, items, user, now=now))]
+    for done, item in enumerate(items, 1):
+        documents.append(_document(case_summary_html(item, user, now=now)))
+        report(done, len(items))
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf(), fingerprint
+
+
+def render_minutes(meeting: Meeting, user: User) -> bytes:
+    """The minutes: the meeting, who attended, and every agenda case with the board's decision."""
+    items = list(
+        meeting.agenda_items.select_related(
+            "case__patient", "decision__responsible_clinician", "decision__created_by"
+        ).order_by("position")
+    )
+    html = render_to_string(
+        "meetings/pdf/minutes.html",
+        {
+            "meeting": meeting,
+            "attendees": list(meeting.attendees.all()),
+            "items": items,
+            "decided": sum(1 for item in items if hasattr(item, "decision")),
+            "generated_by": user_name(user),
+            "generated_at": timezone.localtime(),
+            "engine_version": ENGINE_VERSION,
+        },
+    )
+    return _document(html).write_pdf()

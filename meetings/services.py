@@ -1,0 +1,292 @@
+"""Writes to meetings: small typed functions, each one transaction, authorship stamped.
+
+Every change to a meeting's agenda first locks the meeting row (select_for_update), so two
+people editing the same agenda at once are applied one after the other, each on the order
+the other left: no change is lost. On SQLite the lock is a no-op, but the project opens
+every transaction as IMMEDIATE, which serialises writers the same way.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max, Model
+from django.utils import timezone
+
+from cases.models import Case
+from cases.models.choices import CaseStatus
+from guidelines.engine import ENGINE_VERSION
+from meetings.decisions import PathwayOption
+from meetings.models import (
+    DEFAULT_EXPECTED_MINUTES,
+    AgendaItem,
+    Attendee,
+    Decision,
+    Meeting,
+    MeetingPacket,
+    PacketStatus,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def _stamp(record: Model, user: User) -> None:
+    if record.pk is None:
+        record.created_by = user  # type: ignore[attr-defined]
+    record.updated_by = user  # type: ignore[attr-defined]
+
+
+def _locked_meeting(meeting_id: int) -> Meeting:
+    """The meeting row, locked until the transaction ends: agenda writes queue up behind it."""
+    return Meeting.objects.select_for_update().get(pk=meeting_id)
+
+
+def _touch(meeting: Meeting, user: User) -> None:
+    """Mark the meeting changed (its packet fingerprint includes updated_at)."""
+    meeting.updated_by = user  # type: ignore[assignment]
+    meeting.save(update_fields=["updated_at", "updated_by"])
+
+
+def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = meeting.agenda_items.filter(pk=item_id).first()
+    if item is None:
+        raise ValidationError("That case is no longer on this agenda.", code="gone")
+    return item
+
+
+@transaction.atomic
+def create_meeting(
+    user: User, *, board_name: str, starts_at: datetime.datetime, location: str = "", video_link: str = ""
+) -> Meeting:
+    """Schedule a meeting."""
+    meeting = Meeting(board_name=board_name, starts_at=starts_at, location=location, video_link=video_link)
+    meeting.full_clean()
+    _stamp(meeting, user)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def update_meeting(
+    user: User,
+    meeting_id: int,
+    *,
+    board_name: str,
+    starts_at: datetime.datetime,
+    location: str = "",
+    video_link: str = "",
+) -> Meeting:
+    """Change when, where and which board."""
+    meeting = _locked_meeting(meeting_id)
+    meeting.board_name, meeting.starts_at = board_name, starts_at
+    meeting.location, meeting.video_link = location, video_link
+    meeting.full_clean()
+    _stamp(meeting, user)
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def add_attendee(user: User, meeting_id: int, *, name: str, specialty: str) -> Attendee:
+    """Add a person and their specialty to the meeting."""
+    meeting = _locked_meeting(meeting_id)
+    attendee = Attendee(meeting=meeting, name=name.strip(), specialty=specialty)
+    attendee.full_clean()
+    _stamp(attendee, user)
+    attendee.save()
+    _touch(meeting, user)
+    return attendee
+
+
+@transaction.atomic
+def remove_attendee(user: User, meeting_id: int, attendee_id: int) -> None:
+    """Take a person off the meeting."""
+    meeting = _locked_meeting(meeting_id)
+    meeting.attendees.filter(pk=attendee_id).delete()
+    _touch(meeting, user)
+
+
+@transaction.atomic
+def add_case_to_agenda(
+    user: User,
+    meeting_id: int,
+    case_id: int,
+    *,
+    board_question: str = "",
+    expected_minutes: int = DEFAULT_EXPECTED_MINUTES,
+) -> AgendaItem:
+    """Put a case that is ready for the board at the end of the agenda (question defaults to the case's)."""
+    meeting = _locked_meeting(meeting_id)
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None or case.status != CaseStatus.READY:
+        raise ValidationError(
+            "Only cases that are ready for the board can go on the agenda.", code="not_ready"
+        )
+    if meeting.agenda_items.filter(case=case).exists():
+        raise ValidationError("This case is already on the agenda.", code="duplicate")
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem(
+        meeting=meeting,
+        case=case,
+        position=last + 1,
+        board_question=board_question.strip() or case.board_question or "No question recorded.",
+        expected_minutes=expected_minutes,
+    )
+    item.full_clean(exclude=["meeting", "case"])
+    _stamp(item, user)
+    item.save()
+    _touch(meeting, user)
+    return item
+
+
+@transaction.atomic
+def update_agenda_item(
+    user: User, meeting_id: int, item_id: int, *, board_question: str, expected_minutes: int
+) -> AgendaItem:
+    """Change the question for the board and the time the case is expected to take."""
+    meeting = _locked_meeting(meeting_id)
+    item = _agenda_item(meeting, item_id)
+    item.board_question, item.expected_minutes = board_question.strip(), expected_minutes
+    item.full_clean(exclude=["meeting", "case"])
+    _stamp(item, user)
+    item.save()
+    _touch(meeting, user)
+    return item
+
+
+@transaction.atomic
+def remove_agenda_item(user: User, meeting_id: int, item_id: int) -> None:
+    """Take a case off the agenda (not once the board has decided on it) and close the gap."""
+    meeting = _locked_meeting(meeting_id)
+    item = _agenda_item(meeting, item_id)
+    if Decision.objects.filter(agenda_item=item).exists():
+        raise ValidationError(
+            "The board has recorded a decision for this case, so it stays on the agenda.", code="decided"
+        )
+    item.delete()
+    order = list(meeting.agenda_items.order_by("position").values_list("pk", flat=True))
+    _renumber(meeting, order, user)
+    _touch(meeting, user)
+
+
+@transaction.atomic
+def move_agenda_item(user: User, meeting_id: int, item_id: int, to_position: int) -> AgendaItem:
+    """Move one case to a position (1 = first; out-of-range positions go to the nearest end)."""
+    meeting = _locked_meeting(meeting_id)
+    item = _agenda_item(meeting, item_id)
+    # The order is read after the lock, so a move made by someone else meanwhile is kept.
+    order = list(meeting.agenda_items.order_by("position").values_list("pk", flat=True))
+    order.remove(item.pk)
+    order.insert(min(max(to_position, 1), len(order) + 1) - 1, item.pk)
+    _renumber(meeting, order, user)
+    _touch(meeting, user)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def shift_agenda_item(user: User, meeting_id: int, item_id: int, by: int) -> AgendaItem:
+    """Move one case up (by < 0) or down (by > 0) from wherever it is now."""
+    meeting = _locked_meeting(meeting_id)
+    item = _agenda_item(meeting, item_id)
+    return move_agenda_item(user, meeting.pk, item.pk, item.position + by)
+
+
+def _renumber(meeting: Meeting, order: list[int], user: User) -> None:
+    """Give the items of `order` the positions 1..n (call with the meeting locked)."""
+    items = {item.pk: item for item in meeting.agenda_items.all()}
+    moved = [items[pk] for position, pk in enumerate(order, 1) if items[pk].position != position]
+    if not moved:
+        return
+    # (meeting, position) is unique and checked row by row, so the moving rows first step aside
+    # to positions above every current one; their final positions are then all free.
+    parking = max(item.position for item in items.values()) + 1
+    AgendaItem.objects.filter(pk__in=[item.pk for item in moved]).update(position=F("position") + parking)
+    now = timezone.now()
+    final = {pk: position for position, pk in enumerate(order, 1)}
+    for item in moved:
+        item.position = final[item.pk]
+        item.updated_at = now
+        item.updated_by = user  # type: ignore[assignment]
+    AgendaItem.objects.bulk_update(moved, ["position", "updated_at", "updated_by"])
+
+
+@transaction.atomic
+def record_decision(
+    user: User,
+    item_id: int,
+    *,
+    option: PathwayOption | None,
+    plan: str,
+    follows_guideline: bool,
+    deviation_reason: str,
+    deviation_detail: str,
+    responsible_clinician: AbstractBaseUser,
+    next_review_on: datetime.date,
+) -> Decision:
+    """Record (or correct) the board's decision on an agenda item and mark its case discussed."""
+    item = AgendaItem.objects.select_for_update().select_related("case").get(pk=item_id)
+    decision = Decision.objects.filter(agenda_item=item).first() or Decision(agenda_item=item)
+    decision.option_code = option.code if option else ""
+    decision.option_text = option.text if option else ""
+    decision.option_status = option.status if option else ""
+    decision.option_strength = option.strength if option else ""
+    decision.plan = plan.strip()
+    decision.follows_guideline = follows_guideline
+    # A decision that follows the guideline has no deviation to explain.
+    decision.deviation_reason = "" if follows_guideline else deviation_reason
+    decision.deviation_detail = "" if follows_guideline else deviation_detail.strip()
+    decision.responsible_clinician = responsible_clinician
+    decision.next_review_on = next_review_on
+    decision.engine_version = ENGINE_VERSION
+    decision.full_clean(exclude=["agenda_item"])
+    _stamp(decision, user)
+    decision.save()
+    case = item.case
+    if case.status not in (CaseStatus.DISCUSSED, CaseStatus.CLOSED):
+        case.status = CaseStatus.DISCUSSED
+        case.updated_by = user  # type: ignore[assignment]
+        # save(), not update(): the case's change history sees the new status.
+        case.save(update_fields=["status", "updated_at", "updated_by"])
+    return decision
+
+
+@transaction.atomic
+def request_packet(user: User, meeting_id: int) -> MeetingPacket:
+    """Queue a fresh meeting packet, unless one for the same content is already on its way."""
+    from meetings.packet import agenda_for_packet, packet_fingerprint
+    from meetings.tasks import generate_meeting_packet
+
+    meeting = _locked_meeting(meeting_id)
+    items = agenda_for_packet(meeting)
+    fingerprint = packet_fingerprint(meeting, items)
+    packet = MeetingPacket.objects.defer("pdf").filter(meeting=meeting).first()
+    if packet is not None and packet.in_progress and packet.fingerprint == fingerprint:
+        return packet
+    if packet is None:
+        packet = MeetingPacket(meeting=meeting)
+    packet.generation += 1
+    packet.status = PacketStatus.QUEUED
+    packet.fingerprint = fingerprint
+    packet.cases_done, packet.cases_total = 0, len(items)
+    packet.error = ""
+    packet.requested_at = timezone.now()
+    _stamp(packet, user)
+    if packet.pk is None:
+        packet.save()
+    else:
+        packet.save(
+            update_fields=[
+                "generation", "status", "fingerprint", "cases_done", "cases_total",
+                "error", "requested_at", "updated_at", "updated_by",
+            ]
+        )  # fmt: skip
+    # Enqueued inside the transaction: with the database backend the task row commits together with
+    # the packet row, so a worker never sees one without the other. (The immediate backend of the
+    # tests runs the task right here.)
+    result = generate_meeting_packet.enqueue(packet.pk, packet.generation)
+    MeetingPacket.objects.filter(pk=packet.pk, generation=packet.generation).update(task_id=str(result.id))
+    return MeetingPacket.objects.defer("pdf").get(pk=packet.pk)
