@@ -46,17 +46,29 @@ def _tri_state(field: forms.Field) -> None:
     field.widget = forms.NullBooleanSelect(attrs={"class": "form-select"})
 
 
-class StepForm(forms.ModelForm):
-    """Common setup: crispy helper without its own <form> tag, tri-state booleans, conditional fields."""
+class RecordForm(forms.ModelForm):
+    """An edit form of one record: crispy without its own <form> tag, and the version it was loaded at."""
 
-    # field name -> (controlling field, values that show it); the browser hides the rest (static/js/app.js).
-    show_when: dict[str, tuple[str, tuple[str, ...]]] = {}
+    # Optimistic concurrency: a save whose loaded version is no longer current is refused (cases.services).
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+
+class StepForm(RecordForm):
+    """A finding's form: tri-state booleans and fields shown only when another answer needs them."""
+
+    # field name -> (controlling field, values that show it); the browser hides the rest (static/js/app.js).
+    show_when: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if isinstance(field, forms.NullBooleanField):
                 _tri_state(field)
@@ -66,7 +78,7 @@ class StepForm(forms.ModelForm):
                 field.widget.attrs["data-field-name"] = name
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(RecordForm):
     """The patient: identity fields."""
 
     class Meta:
@@ -74,19 +86,13 @@ class PatientForm(forms.ModelForm):
         fields = ("mrn", "family_name", "given_name", "date_of_birth", "sex")
         widgets = {"date_of_birth": DateInput()}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
     def validate_unique(self) -> None:
         """An existing MRN is allowed for a new case of the same person (checked by the service)."""
         if self.instance.pk:
             super().validate_unique()
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(RecordForm):
     """The case: primary site, responsible clinician and the question for the board."""
 
     class Meta:
@@ -99,9 +105,6 @@ class CaseForm(forms.ModelForm):
         self.fields["responsible_clinician"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class PathologyForm(StepForm):

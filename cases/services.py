@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.forms import BaseModelFormSet, ModelForm
+from django.utils import timezone
+from django.utils.text import capfirst
 
 from cases.facts import with_record
 from cases.models import Case, Patient, WorkupDraft
@@ -17,6 +19,55 @@ from cases.pathway import pathway_for_case
 from cases.workup import GateItem, readiness_gaps
 
 User = AbstractBaseUser | AnonymousUser
+
+
+# Fields every record carries for bookkeeping; a conflict message lists only clinical changes.
+BOOKKEEPING_FIELDS = ["version", "created_at", "created_by", "updated_at", "updated_by"]
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after this form loaded it: the save is refused, nothing is overwritten."""
+
+    def __init__(self, form: ModelForm, message: str, current_version: int | None) -> None:
+        super().__init__(message)
+        self.form = form
+        self.message = message
+        self.current_version = current_version
+
+
+def _describe_changes(current: Any, loaded_version: int | None) -> str:
+    """Who changed what since the version the user loaded, from the record's history."""
+    newest = current.history.first()
+    loaded = current.history.filter(version=loaded_version).first() if loaded_version else None
+    who = getattr(newest.history_user, "username", "another user") if newest else "another user"
+    when = newest.history_date.strftime("%Y-%m-%d %H:%M") if newest else ""
+    changes = []
+    if newest is not None and loaded is not None:
+        for change in newest.diff_against(loaded, excluded_fields=BOOKKEEPING_FIELDS).changes:
+            label = capfirst(current._meta.get_field(change.field).verbose_name)
+            changes.append(f"{label}: {_shown(change.old)} → {_shown(change.new)}")
+    detail = "; ".join(changes) if changes else "details unavailable"
+    return f"{current._meta.verbose_name.capitalize()} was changed by {who} at {when} ({detail})."
+
+
+def _shown(value: Any) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def guard_version(form: ModelForm) -> None:
+    """Lock the record and refuse the save when it changed since the form loaded it."""
+    instance = form.instance
+    if instance.pk is None:
+        return
+    loaded = form.cleaned_data.get("loaded_version") if hasattr(form, "cleaned_data") else None
+    current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+    if current is None:
+        raise StaleEdit(
+            form, f"{instance._meta.verbose_name.capitalize()} was deleted by another user.", None
+        )
+    if loaded != current.version:
+        raise StaleEdit(form, _describe_changes(current, loaded), current.version)
+    instance.version = current.version
 
 
 def _stamp(record: Model, user: User) -> None:
@@ -51,6 +102,8 @@ def create_case(user: User, patient_form: ModelForm, case_form: ModelForm) -> Ca
 @transaction.atomic
 def update_patient_and_case(user: User, patient_form: ModelForm, case_form: ModelForm) -> Case:
     """Save the patient step of an existing case."""
+    guard_version(patient_form)
+    guard_version(case_form)
     patient = patient_form.save(commit=False)
     _stamp(patient, user)
     patient.save()
@@ -63,6 +116,7 @@ def update_patient_and_case(user: User, patient_form: ModelForm, case_form: Mode
 @transaction.atomic
 def save_finding(user: User, case: Case, form: ModelForm) -> Model:
     """Save one finding of a case from its validated form."""
+    guard_version(form)
     record = form.save(commit=False)
     record.case = case
     _stamp(record, user)
@@ -75,6 +129,9 @@ def save_finding(user: User, case: Case, form: ModelForm) -> Model:
 @transaction.atomic
 def save_rows(user: User, case: Case, formset: BaseModelFormSet, step: str) -> None:
     """Save added and changed rows of a case (imaging studies, treatment lines) and delete removed ones."""
+    for row in formset.forms:
+        if row.instance.pk and (row.has_changed() or row in formset.deleted_forms):
+            guard_version(row)
     for record in formset.save(commit=False):
         record.case = case
         _stamp(record, user)
@@ -91,9 +148,8 @@ def form_step(form: ModelForm) -> str:
 
 
 def _touch(case: Case, user: User) -> None:
-    """Mark the case changed and refresh its stored classification from the new record."""
-    case.updated_by = user  # type: ignore[assignment]
-    case.save(update_fields=["updated_at", "updated_by"])
+    """Mark the case changed (without a new case version: its findings carry their own) and reclassify."""
+    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now(), updated_by=user)
     refresh_classification(case)
 
 
@@ -121,6 +177,7 @@ def discard_draft(user: User, case: Case, step: str) -> None:
 @transaction.atomic
 def save_treatment(user: User, case: Case, resection_form: ModelForm, lines: BaseModelFormSet) -> None:
     """Save the treatment-history step: the resection (when given) and the lines of therapy."""
+    guard_version(resection_form)
     if resection_form.has_changed() or resection_form.instance.pk:
         record = resection_form.save(commit=False)
         record.case = case

@@ -279,6 +279,16 @@ def _save_step(request: HttpRequest, case: Case, step: str) -> HttpResponse:
     if not forms.is_valid():
         services.save_draft(request.user, case, step, _draft_data(request))
         return render(request, TEMPLATE, _context(request, case, step, forms), status=422)
+    try:
+        _write_step(request, case, step, forms)
+    except services.StaleEdit as conflict:
+        return _refuse_stale_edit(request, case, step, conflict)
+    messages.success(request, f"{STEP_BY_SLUG[step].title} saved.")
+    following = STEPS[STEP_SLUGS.index(step) + 1].slug
+    return redirect("cases:workup", pk=case.pk, step=following)
+
+
+def _write_step(request: HttpRequest, case: Case, step: str, forms: StepForms) -> None:
     if step == "patient":
         services.update_patient_and_case(request.user, forms.forms["patient"], forms.forms["case"])
         services.discard_draft(request.user, case, step)
@@ -288,9 +298,22 @@ def _save_step(request: HttpRequest, case: Case, step: str) -> HttpResponse:
         services.save_rows(request.user, case, forms.forms["studies"], step)  # type: ignore[arg-type]
     elif step == "treatment":
         services.save_treatment(request.user, case, forms.forms["resection"], forms.forms["lines"])  # type: ignore[arg-type]
-    messages.success(request, f"{STEP_BY_SLUG[step].title} saved.")
-    following = STEPS[STEP_SLUGS.index(step) + 1].slug
-    return redirect("cases:workup", pk=case.pk, step=following)
+
+
+def _refuse_stale_edit(
+    request: HttpRequest, case: Case, step: str, conflict: services.StaleEdit
+) -> HttpResponse:
+    """Keep the user's input, say what changed meanwhile, and let a second save apply it knowingly."""
+    data = request.POST.copy()
+    if conflict.current_version is not None:
+        data[conflict.form.add_prefix("loaded_version")] = str(conflict.current_version)
+    services.save_draft(
+        request.user, case, step, {key: data.getlist(key) for key in data if key != "csrfmiddlewaretoken"}
+    )
+    fresh = _case(case.pk)
+    forms = _forms_for(step, fresh, data, request)
+    message = f"Not saved: {conflict.message} Your input is kept below: review it and save again to apply it."
+    return render(request, TEMPLATE, _context(request, fresh, step, forms, conflict=message), status=409)
 
 
 def _mark_ready(request: HttpRequest, case: Case) -> HttpResponse:

@@ -99,6 +99,7 @@ def pathology_data(**overrides):
         "ki67_percent": "85",
         "lower_grade_component": "unknown",
         "non_neuroendocrine_component": "unknown",
+        "loaded_version": "1",  # the version of the fixture's report the form was loaded with
     }
     return {**data, **overrides}
 
@@ -170,6 +171,7 @@ def test_imaging_rows_add_edit_remove(clinician_client, case):
         "studies-0-study_date": "2026-01-05",
         "studies-0-performed": "on",
         "studies-0-DELETE": "on",
+        "studies-0-loaded_version": str(study.version),
         "studies-1-modality": "brain_mri",
         "studies-1-study_date": "2026-02-01",
         "studies-1-performed": "on",
