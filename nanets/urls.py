@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
     path("cases/", include("cases.urls")),
+    path("meetings/", include("meetings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

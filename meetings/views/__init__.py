@@ -1,0 +1,1 @@
+"""Views of the meetings app, one module per page family (meeting, agenda, present, decisions, PDFs)."""

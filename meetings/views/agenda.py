@@ -1,0 +1,89 @@
+"""Agenda changes: add a ready case, edit its question and minutes, move it, take it off."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_POST
+
+from cases.models import Case
+from cases.models.choices import CaseStatus
+from meetings import services
+from meetings.forms import AddCaseForm, AgendaItemForm, MoveForm
+from meetings.models import AgendaItem, Meeting
+from meetings.views.meeting import refused, updated, with_error
+
+
+def _patient(case: Case) -> str:
+    return f"{case.patient.family_name.upper()}, {case.patient.given_name}"
+
+
+@permission_required("meetings.add_agendaitem", raise_exception=True)
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put a ready case at the end of the agenda, with the case's question for the board."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    ready = (
+        Case.objects.filter(status=CaseStatus.READY)
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("patient")
+    )
+    form = AddCaseForm(request.POST, ready_cases=ready, prefix="add")
+    if not form.is_valid():
+        return refused(request, pk, add_case_form=form)
+    case = form.cleaned_data["case"]
+    try:
+        item = services.add_case_to_agenda(
+            request.user, meeting.pk, case.pk, expected_minutes=form.cleaned_data["expected_minutes"]
+        )
+    except ValidationError as error:
+        return refused(request, pk, add_case_form=with_error(form, error))
+    return updated(request, pk, f"{_patient(case)} added as case {item.position}.", f"#item-{item.pk}")
+
+
+@permission_required("meetings.change_agendaitem", raise_exception=True)
+@require_POST
+def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Change the question for the board and the expected minutes of one case."""
+    item = get_object_or_404(AgendaItem.objects.select_related("case__patient"), meeting_id=pk, pk=item_pk)
+    form = AgendaItemForm(request.POST, instance=item, prefix=f"item-{item.pk}")
+    if not form.is_valid():
+        return refused(request, pk, item_form=form)
+    try:
+        services.update_agenda_item(request.user, pk, item.pk, **form.cleaned_data)
+    except ValidationError as error:
+        return refused(request, pk, item_form=with_error(form, error))
+    return updated(request, pk, f"Question and minutes saved for {_patient(item.case)}.", f"#item-{item.pk}")
+
+
+@permission_required("meetings.change_agendaitem", raise_exception=True)
+@require_POST
+def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Move a case one step up or down, or to a position; applied to the agenda as it is now."""
+    item = get_object_or_404(AgendaItem.objects.select_related("case__patient"), meeting_id=pk, pk=item_pk)
+    form = MoveForm(request.POST)
+    if not form.is_valid():
+        return refused(request, pk, agenda_error=" ".join(m for ms in form.errors.values() for m in ms))
+    try:
+        if form.cleaned_data["direction"]:
+            step = -1 if form.cleaned_data["direction"] == "up" else 1
+            moved = services.shift_agenda_item(request.user, pk, item.pk, step)
+        else:
+            moved = services.move_agenda_item(request.user, pk, item.pk, form.cleaned_data["position"])
+    except ValidationError as error:
+        return refused(request, pk, agenda_error=" ".join(error.messages))
+    return updated(request, pk, f"{_patient(item.case)} is now case {moved.position}.", f"#item-{item.pk}")
+
+
+@permission_required("meetings.delete_agendaitem", raise_exception=True)
+@require_POST
+def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    """Take a case off the agenda (refused once the board decided on it)."""
+    item = get_object_or_404(AgendaItem.objects.select_related("case__patient"), meeting_id=pk, pk=item_pk)
+    try:
+        services.remove_agenda_item(request.user, pk, item.pk)
+    except ValidationError as error:
+        return refused(request, pk, agenda_error=" ".join(error.messages))
+    return updated(request, pk, f"{_patient(item.case)} taken off the agenda.", "#agenda")

@@ -1,0 +1,162 @@
+"""The meeting list and the meeting page: attendees, agenda and packet, each an htmx partial."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases.models import Case
+from cases.models.choices import CaseStatus
+from meetings import services
+from meetings.forms import AddCaseForm, AgendaItemForm, AttendeeForm, MeetingForm
+from meetings.models import Meeting
+from meetings.packet import packet_fingerprint, packet_view, schedule
+from meetings.panel import panel_warnings
+
+TEMPLATE = "meetings/meeting_detail.html"
+
+
+@never_cache
+@permission_required("meetings.view_meeting", raise_exception=True)
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming meetings (soonest first), then past ones (latest first), with agenda and decision counts."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    meetings = Meeting.objects.annotate(
+        case_count=Count("agenda_items", distinct=True),
+        decided_count=Count("agenda_items__decision", distinct=True),
+    )
+    context = {
+        "upcoming": meetings.filter(starts_at__gte=today).order_by("starts_at"),
+        "past": meetings.filter(starts_at__lt=today).order_by("-starts_at"),
+    }
+    return render(request, "meetings/meeting_list.html", context)
+
+
+@permission_required("meetings.add_meeting", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponse:
+    """Schedule a meeting; then go to its page to add attendees and cases."""
+    form = MeetingForm(request.POST or None, initial={"board_name": "High-grade NEN tumor board"})
+    if request.method == "POST":
+        if form.is_valid():
+            meeting = services.create_meeting(request.user, **form.cleaned_data)
+            messages.success(request, "Meeting scheduled. Add the attendees and the cases.")
+            return redirect("meetings:detail", pk=meeting.pk)
+        return render(request, "meetings/meeting_form.html", {"form": form}, status=422)
+    return render(request, "meetings/meeting_form.html", {"form": form})
+
+
+@permission_required("meetings.change_meeting", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change when, where and which board."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_meeting(request.user, meeting.pk, **form.cleaned_data)
+            messages.success(request, "Meeting updated.")
+            return redirect("meetings:detail", pk=meeting.pk)
+        return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, status=422)
+    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def meeting_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
+    """Everything the meeting page and its partials show, in a fixed number of queries."""
+    meeting = get_object_or_404(Meeting.objects.select_related("packet").defer("packet__pdf"), pk=pk)
+    attendees = list(meeting.attendees.all())
+    items = list(
+        meeting.agenda_items.select_related("case__patient", "decision__responsible_clinician").order_by(
+            "position"
+        )
+    )
+    edited = forms.pop("item_form", None)
+    for item in items:
+        bound = edited is not None and edited.instance.pk == item.pk
+        item.edit_form = edited if bound else AgendaItemForm(instance=item, prefix=f"item-{item.pk}")
+    ready_cases = (
+        Case.objects.filter(status=CaseStatus.READY)
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("patient")
+        .order_by("patient__family_name", "patient__given_name", "pk")
+    )
+    total = sum(item.expected_minutes for item in items)
+    context = {
+        "meeting": meeting,
+        "attendees": attendees,
+        "items": items,
+        "slots": schedule(meeting, items),
+        "total_minutes": total,
+        "ends_at": meeting.starts_at + timedelta(minutes=total),
+        "decided_count": sum(1 for item in items if hasattr(item, "decision")),
+        "warnings": panel_warnings(attendees, items),
+        "packet": packet_view(getattr(meeting, "packet", None), packet_fingerprint(meeting, items)),
+        "attendee_form": AttendeeForm(prefix="attendee"),
+        "add_case_form": AddCaseForm(ready_cases=ready_cases, prefix="add"),
+    }
+    context.update(forms)
+    return context
+
+
+@never_cache
+@permission_required("meetings.view_meeting", raise_exception=True)
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting: when and where, who attends (with panel warnings), the agenda and the packet."""
+    return render(request, TEMPLATE, meeting_context(request, pk))
+
+
+def updated(request: HttpRequest, pk: int, notice: str, anchor: str) -> HttpResponse:
+    """After a change: htmx gets the page's parts to swap in; a plain form post goes back to the page."""
+    if request.htmx:
+        return render(
+            request, f"{TEMPLATE}#meeting-parts", {**meeting_context(request, pk), "notice": notice}
+        )
+    messages.success(request, notice)
+    return redirect(reverse("meetings:detail", args=[pk]) + anchor)
+
+
+def refused(request: HttpRequest, pk: int, **forms: Any) -> HttpResponse:
+    """A change that did not validate: the page (or its parts) with the errors shown, status 422."""
+    context = meeting_context(request, pk, **forms)
+    template = f"{TEMPLATE}#meeting-parts" if request.htmx else TEMPLATE
+    return render(request, template, context, status=422)
+
+
+def with_error(form: Form, error: ValidationError) -> Form:
+    """The form with a service's refusal as its non-field error."""
+    form.add_error(None, error)
+    return form
+
+
+@permission_required("meetings.add_attendee", raise_exception=True)
+@require_POST
+def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a person and their specialty."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = AttendeeForm(request.POST, prefix="attendee")
+    if not form.is_valid():
+        return refused(request, pk, attendee_form=form)
+    attendee = services.add_attendee(request.user, meeting.pk, **form.cleaned_data)
+    return updated(request, pk, f"{attendee.name} added ({attendee.get_specialty_display()}).", "#attendees")
+
+
+@permission_required("meetings.delete_attendee", raise_exception=True)
+@require_POST
+def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
+    """Take a person off the meeting."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    attendee = get_object_or_404(meeting.attendees, pk=attendee_pk)
+    services.remove_attendee(request.user, meeting.pk, attendee.pk)
+    return updated(request, pk, f"{attendee.name} removed.", "#attendees")

@@ -1,0 +1,44 @@
+"""Present mode: one agenda case per screen, large type, with keyboard navigation and a per-case timer."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+
+from cases.pathway_context import pathway_context
+from meetings.models import Meeting
+
+
+@never_cache
+@permission_required("meetings.view_meeting", raise_exception=True)
+def present(request: HttpRequest, pk: int, position: int | None = None) -> HttpResponse:
+    """The case at `position` (the first when none is given): summary, options with their votes, pictures."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    items = list(meeting.agenda_items.select_related("case__patient").order_by("position"))
+    if not items:
+        return render(request, "meetings/present.html", {"meeting": meeting, "items": items})
+    if position is None:
+        return redirect("meetings:present_case", pk=meeting.pk, position=items[0].position)
+    index = next((index for index, item in enumerate(items) if item.position == position), None)
+    if index is None:
+        raise Http404("No case at this position of the agenda.")
+    item = items[index]
+    context = pathway_context(item.case_id, request.user)
+    # The board answers the agenda's question at this meeting (in memory only).
+    context["case"].board_question = item.board_question
+    groups = [*context.get("option_groups", []), *context.get("special_groups", [])]
+    context.update(
+        {
+            "meeting": meeting,
+            "items": items,
+            "item": item,
+            "decision": item.decision if hasattr(item, "decision") else None,
+            "number": index + 1,
+            "previous_item": items[index - 1] if index > 0 else None,
+            "next_item": items[index + 1] if index + 1 < len(items) else None,
+            "offered_groups": [group for group in groups if group.items],
+        }
+    )
+    return render(request, "meetings/present.html", context)
