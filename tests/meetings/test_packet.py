@@ -1,0 +1,208 @@
+"""The meeting packet: every agenda case in order, progress that polls, failures reported, never stale."""
+
+import datetime
+import io
+import logging
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import default_task_backend
+from pypdf import PdfReader
+
+from cases.models import Case
+from meetings import services
+from meetings.models import MeetingPacket
+from meetings.tasks import generate_meeting_packet
+from tests.meetings.conftest import HTMX, pdf_pages
+from tests.meetings.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def meeting(demo_cases, coordinator):
+    """P01, P02 and P12 on the agenda, then reordered to P12, P01, P02."""
+    meeting = MeetingFactory(board_name="Packet board")
+    for vignette in ("P01", "P02", "P12"):
+        services.add_case_to_agenda(coordinator, meeting.pk, demo_cases[vignette].pk)
+    p12 = meeting.agenda_items.get(case=demo_cases["P12"])
+    services.move_agenda_item(coordinator, meeting.pk, p12.pk, 1)
+    return meeting
+
+
+def agenda_patients(meeting) -> list[tuple[str, str]]:
+    items = meeting.agenda_items.select_related("case__patient").order_by("position")
+    return [(item.case.patient.mrn, item.case.patient.given_name) for item in items]
+
+
+def request_packet(client, meeting):
+    response = client.post(reverse("meetings:packet_request", args=[meeting.pk]), **HTMX)
+    assert response.status_code == 200
+    return response
+
+
+def download(client, meeting):
+    return client.get(reverse("meetings:packet_pdf", args=[meeting.pk]) + "?download=1")
+
+
+def test_the_packet_holds_cover_agenda_and_every_case_in_agenda_order(coordinator_client, meeting):
+    response = request_packet(coordinator_client, meeting)
+    assert "Ready · generated" in response.text and "Download packet (PDF)" in response.text
+    assert "hx-trigger" not in response.text  # finished: no more polling
+
+    response = download(coordinator_client, meeting)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response[
+        "Content-Disposition"
+    ] == 'attachment; filename="meeting-packet-packet-board-{}.pdf"'.format(
+        timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d")
+    )
+    pages = pdf_pages(response.content)
+    patients = agenda_patients(meeting)
+    assert [mrn for mrn, _ in patients] == ["DEMO-0012", "DEMO-0001", "DEMO-0002"]
+
+    cover = pages[0]
+    assert "Packet board" in cover and "Agenda" in cover and "Meeting packet" in cover
+    assert [cover.index(mrn) for mrn, _ in patients] == sorted(cover.index(mrn) for mrn, _ in patients)
+
+    # Each case summary starts on a new page with its kicker, and every one of its pages carries
+    # the patient in the running header.
+    starts = [number for number, text in enumerate(pages) if text.startswith("TUMOR BOARD PATHWAY SUMMARY")]
+    assert len(starts) == len(patients) and starts[0] > 0
+    for index, ((mrn, given_name), start) in enumerate(zip(patients, starts, strict=True)):
+        assert (
+            f"DEMOPATIENT, {given_name}" in pages[start] and "Question for the board".upper() in pages[start]
+        )
+        end = starts[index + 1] if index + 1 < len(starts) else len(pages)
+        assert all(f"MRN {mrn}" in text for text in pages[start:end])
+    assert sum("Page 1 of" in text for text in pages) == len(patients) + 1  # each part numbers its pages
+
+    outline = [
+        entry.title
+        for entry in PdfReader(io.BytesIO(response.content)).outline
+        if not isinstance(entry, list)
+    ]
+    assert outline == ["Packet board"] + [f"DEMOPATIENT, {name}" for _, name in patients]
+
+
+def test_the_packet_asks_the_agendas_question(coordinator_client, coordinator, meeting):
+    item = meeting.agenda_items.get(position=2)
+    services.update_agenda_item(
+        coordinator, meeting.pk, item.pk, board_question="Asked at this board?", expected_minutes=5
+    )
+    request_packet(coordinator_client, meeting)
+    text = " ".join(pdf_pages(download(coordinator_client, meeting).content))
+    assert text.count("Asked at this board?") == 2  # the agenda on the cover and the case's own summary
+    assert Case.objects.get(pk=item.case_id).board_question != "Asked at this board?"  # never saved
+
+
+def test_a_failed_render_is_reported_not_hidden_and_never_logs_patient_data(
+    coordinator_client, meeting, monkeypatch, caplog
+):
+    def unrenderable(item, user, *, now):
+        raise RuntimeError(f"cannot lay out {item.case.patient.family_name} {item.case.patient.mrn}")
+
+    monkeypatch.setattr("meetings.packet.case_summary_html", unrenderable)
+    with caplog.at_level(logging.DEBUG):
+        response = request_packet(coordinator_client, meeting)
+
+    assert "The packet could not be generated." in response.text
+    assert "RuntimeError: cannot lay out Demopatient DEMO-0012" in response.text
+    assert 'role="alert"' in response.text and "Try again" in response.text
+    packet = MeetingPacket.objects.get()
+    assert packet.status == "failed" and packet.error.startswith("RuntimeError")
+    # The worker logs the failure (with its traceback) but not the message, which names the patient.
+    assert "PacketRenderFailed" in caplog.text
+    assert "Demopatient" not in caplog.text and "DEMO-0" not in caplog.text
+
+    page = coordinator_client.get(reverse("meetings:detail", args=[meeting.pk])).text
+    assert "The packet could not be generated." in page and "Download packet" not in page
+    response = download(coordinator_client, meeting)
+    assert response.status_code == 302  # no PDF for a failed packet
+    assert "could not be generated" in coordinator_client.get(response["Location"]).text
+
+    monkeypatch.undo()
+    assert "Ready · generated" in request_packet(coordinator_client, meeting).text
+
+
+def test_an_out_of_date_packet_is_regenerated_before_it_is_served(coordinator_client, viewer_client, meeting):
+    request_packet(coordinator_client, meeting)
+    generation = MeetingPacket.objects.get().generation
+    case = meeting.agenda_items.first().case
+    case.board_question = "Changed after the packet"
+    case.save()
+
+    page = viewer_client.get(reverse("meetings:detail", args=[meeting.pk])).text
+    assert "Out of date: the agenda or a case changed" in page
+    response = download(viewer_client, meeting)  # a reader's download starts the refresh
+    assert response.status_code == 302
+    assert "it is being regenerated" in viewer_client.get(response["Location"]).text
+    packet = MeetingPacket.objects.get()
+    assert (packet.generation, packet.status) == (generation + 1, "ready")
+    assert download(viewer_client, meeting).status_code == 200
+
+
+def test_reordering_the_agenda_makes_the_packet_out_of_date(coordinator_client, coordinator, meeting):
+    request_packet(coordinator_client, meeting)
+    item = meeting.agenda_items.get(position=3)
+    services.move_agenda_item(coordinator, meeting.pk, item.pk, 1)
+    assert "Out of date" in coordinator_client.get(reverse("meetings:packet_status", args=[meeting.pk])).text
+
+
+def test_no_packet_yet_is_generated_on_the_first_download(viewer_client, meeting):
+    assert download(viewer_client, meeting).status_code == 302
+    assert MeetingPacket.objects.get().status == "ready"
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_the_panel_polls_while_queued_or_running_and_stops_when_ready(coordinator_client, meeting):
+    status_url = reverse("meetings:packet_status", args=[meeting.pk])
+    response = request_packet(coordinator_client, meeting)
+    assert 'hx-trigger="every 2s"' in response.text and f'hx-get="{status_url}"' in response.text
+    assert "Waiting to start" in response.text and "Generate packet" not in response.text
+
+    # Asking again while the same content is on its way queues nothing more.
+    request_packet(coordinator_client, meeting)
+    packet = MeetingPacket.objects.get()
+    assert len(default_task_backend.results) == 1 and packet.generation == 1
+    assert packet.task_id == default_task_backend.results[0].id
+
+    MeetingPacket.objects.filter(pk=packet.pk).update(status="running", cases_done=1, cases_total=3)
+    response = coordinator_client.get(status_url)
+    assert "Generating: 1 of 3 cases done" in response.text and 'value="1"' in response.text
+    assert 'hx-trigger="every 2s"' in response.text
+
+    MeetingPacket.objects.filter(pk=packet.pk).update(status="queued")
+    assert generate_meeting_packet.call(packet.pk, packet.generation) == "ready"
+    response = coordinator_client.get(status_url)
+    assert "hx-trigger" not in response.text and "Download packet (PDF)" in response.text
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_superseded_render_stores_nothing(coordinator, meeting):
+    first = services.request_packet(coordinator, meeting.pk)
+    item = meeting.agenda_items.first()
+    services.update_agenda_item(coordinator, meeting.pk, item.pk, board_question="New?", expected_minutes=5)
+    second = services.request_packet(coordinator, meeting.pk)
+    assert second.generation == first.generation + 1
+    assert generate_meeting_packet.call(first.pk, first.generation) == "superseded"
+    assert MeetingPacket.objects.get().status == "queued"
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_packet_queued_for_long_asks_whether_the_worker_runs(coordinator_client, coordinator, meeting):
+    packet = services.request_packet(coordinator, meeting.pk)
+    MeetingPacket.objects.filter(pk=packet.pk).update(
+        requested_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    response = coordinator_client.get(reverse("meetings:packet_status", args=[meeting.pk]))
+    assert "is the background worker" in response.text and "db_worker" in response.text
+
+
+def test_a_viewer_may_download_but_not_request(viewer_client, meeting):
+    assert viewer_client.post(reverse("meetings:packet_request", args=[meeting.pk])).status_code == 403
+    page = viewer_client.get(reverse("meetings:detail", args=[meeting.pk])).text
+    assert "Generate packet" not in page
