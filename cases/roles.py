@@ -21,6 +21,7 @@ RECORD_MODELS = (
     "treatmentline",
     "workupdraft",
 )
+AUDIT_MODELS = ("accessevent",)
 MEETING_MODELS = ("meeting", "agendaitem", "attendee", "decision", "meetingpacket")
 
 
@@ -41,6 +42,7 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     COORDINATOR: _perms("cases", RECORD_MODELS, VIEW)
     | _perms("meetings", MEETING_MODELS, EDIT),
     ADMINISTRATOR: _perms("cases", RECORD_MODELS, EDIT)
+    | _perms("cases", AUDIT_MODELS, VIEW)
     | {("cases", "mark_ready")}
     | _perms("meetings", MEETING_MODELS, EDIT),
 }

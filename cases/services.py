@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from cases.facts import with_record
-from cases.models import Case, Patient, WorkupDraft
+from cases.models import AccessEvent, Case, Patient, WorkupDraft
 from cases.models.choices import CaseStatus
 from cases.pathway import pathway_for_case
 from cases.workup import GateItem, readiness_gaps
@@ -197,3 +197,8 @@ def mark_ready(user: User, case: Case) -> list[GateItem]:
     case.save(update_fields=["status", "updated_at", "updated_by"])
     discard_draft(user, case, "review")
     return []
+
+
+def log_access(user: User, case: Case, action: str) -> None:
+    """Record that a user read a case (page, pathway, history) or downloaded its PDF."""
+    AccessEvent.objects.create(case=case, user=user if user.is_authenticated else None, action=action)

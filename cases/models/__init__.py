@@ -1,5 +1,6 @@
 """The clinical record of the tumour board."""
 
+from cases.models.audit import AccessEvent
 from cases.models.drafts import WorkupDraft
 from cases.models.records import (
     Case,
@@ -14,6 +15,7 @@ from cases.models.records import (
 )
 
 __all__ = [
+    "AccessEvent",
     "Case",
     "ClinicalStatus",
     "ImagingStudy",

@@ -7,9 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from cases.facts import with_record
-from cases.models import Case
+from cases.history import case_history
+from cases.models import AccessEvent, Case
 from cases.pathway import pathway_for_case
 from cases.pictures import treatment_timeline_svg
+from cases.services import log_access
 from cases.workup import progress, readiness_gaps
 
 
@@ -18,6 +20,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one case with its record, workup progress and pathway summary."""
     case = get_object_or_404(with_record(Case.objects.filter(pk=pk).select_related("responsible_clinician")))
     case_pathway = pathway_for_case(case)
+    log_access(request.user, case, AccessEvent.Action.VIEW_CASE)
     context = {
         "case": case,
         "case_pathway": case_pathway,
@@ -33,3 +36,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline_svg": treatment_timeline_svg(case),
     }
     return render(request, "cases/case_detail.html", context)
+
+
+@permission_required("cases.view_case", raise_exception=True)
+def case_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The History tab: every change to the case's record with author and old/new values, and who read it."""
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=pk)
+    log_access(request.user, case, AccessEvent.Action.VIEW_HISTORY)
+    context = {
+        "case": case,
+        "entries": case_history(case),
+        "access_events": case.access_events.select_related("user")[:200],
+    }
+    return render(request, "cases/case_history.html", context)

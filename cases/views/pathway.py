@@ -6,15 +6,19 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from cases.models import AccessEvent
 from cases.pathway_context import pathway_context
 from cases.pdf import render_pathway_pdf
+from cases.services import log_access
 
 
 @never_cache  # patient data: browsers and proxies must not keep a copy
 @permission_required("cases.view_case", raise_exception=True)
 def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the case's pathway: classification, options, workup, follow-up and pictures."""
-    return render(request, "pathway/page.html", pathway_context(pk, request.user))
+    context = pathway_context(pk, request.user)
+    log_access(request.user, context["case"], AccessEvent.Action.VIEW_PATHWAY)
+    return render(request, "pathway/page.html", context)
 
 
 @never_cache
@@ -22,6 +26,7 @@ def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
 def pathway_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The same pathway as a PDF; ?download=1 saves it instead of opening it in the browser."""
     context = pathway_context(pk, request.user)
+    log_access(request.user, context["case"], AccessEvent.Action.DOWNLOAD_PDF)
     response = HttpResponse(render_pathway_pdf(context, request), content_type="application/pdf")
     as_attachment = request.GET.get("download") == "1"
     response["Content-Disposition"] = content_disposition_header(as_attachment, context["pdf_filename"])
