@@ -51,7 +51,8 @@ def add_review_and_trials(ctx: Context, plan: Plan) -> None:
     """Multidisciplinary review at a NET centre and clinical-trial enrollment, with trials the paper names."""
     code = ctx.classification.code
     review_why = ["Nuanced management: care or at least an opinion at a comprehensive neuroendocrine centre"]
-    if code == NEC and not ctx.metastatic:
+    if code == NEC and not ctx.metastatic and ctx.site_group != "gynecologic":
+        # The statement belongs to the localized GI NEC section.
         review_why.insert(0, "Localized NEC: the panel strongly recommends multidisciplinary evaluation")
     if code == G3_NET and ctx.metastatic:
         review_why.insert(
