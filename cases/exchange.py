@@ -510,6 +510,15 @@ def _existing_by(model: type[models.Model], f: models.Field, values: list[Any]) 
     return found
 
 
+def _fits(f: models.Field, value: Any) -> bool:
+    """Whether a value passes the field's validators, so it can be looked up (SQLite refuses huge ints)."""
+    try:
+        f.run_validators(value)
+    except ValidationError:
+        return False  # reported by the validation of the record
+    return True
+
+
 def _match_existing(incoming: list[_Incoming], problems: list[Problem]) -> None:
     """Find each record's twin in the file and in the database by its unique fields (id; MRN).
 
@@ -525,7 +534,7 @@ def _match_existing(incoming: list[_Incoming], problems: list[Problem]) -> None:
             first_seen: dict[Any, str] = {}
             for item in items:
                 value = getattr(item.record, f.attname)
-                if value is None or f.name in item.failed:
+                if value is None or f.name in item.failed or not _fits(f, value):
                     continue
                 if value in first_seen:
                     problems.append(
@@ -535,7 +544,8 @@ def _match_existing(incoming: list[_Incoming], problems: list[Problem]) -> None:
                     first_seen[value] = item.where
             existing = _existing_by(model, f, list(first_seen))
             for item in items:
-                row = existing.get(getattr(item.record, f.attname)) if f.name not in item.failed else None
+                value = getattr(item.record, f.attname)
+                row = existing.get(value) if value in first_seen else None
                 if row is not None:
                     matches[id(item)][row.pk] = row
         for item in items:

@@ -472,6 +472,10 @@ BAD_DOCUMENTS = {
         set_value("cases", 0, "version", value=10**30),
         "cases[0].version: Ensure this value is less than or equal to",
     ),
+    "id beyond what the database holds": (
+        set_value("patients", 0, "id", value=2**70),
+        "patients[0].id: Ensure this value is less than or equal to 9223372036854775807.",
+    ),
     "id below one": (set_value("patients", 0, "id", value=0), "patients[0].id: expected a whole number of 1"),
     "text too long": (
         set_value("patients", 0, "mrn", value="X" * 33),
