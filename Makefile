@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint clean
+.PHONY: serve bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +25,10 @@ run: $(STAMP)
 	@echo ""
 	@echo "  NANETS Tumor Board: http://127.0.0.1:8000/"
 	@echo "  Demo login: clinician / demo-password-2026 (also admin, coordinator, viewer)"
+	@echo "  (the task worker for meeting packets runs alongside; Ctrl-C stops both)"
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -37,6 +40,14 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	@# mypy is configured for the pure-Python guideline engine only.
 	@if [ -d guidelines/engine ]; then $(BIN)/mypy; else echo "mypy: guidelines/engine not present, skipped"; fi
+
+# Production-like server (gunicorn + task worker, DEBUG off) on loopback: see bench/serve.sh.
+serve: $(STAMP)
+	BIN=$(BIN) bash bench/serve.sh
+
+# Benchmark with budgets against PostgreSQL (BENCH_DATABASE_URL): see docs/performance.md.
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 # Keeps db.sqlite3: it holds whatever you entered in the local demo.
 clean:

@@ -39,8 +39,10 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     | {("cases", "mark_ready")}
     | _perms("meetings", MEETING_MODELS, VIEW)
     | {("meetings", "add_decision"), ("meetings", "change_decision")},
+    # Coordinators run the meeting; the clinical decision itself is recorded by clinicians.
     COORDINATOR: _perms("cases", RECORD_MODELS, VIEW)
-    | _perms("meetings", MEETING_MODELS, EDIT),
+    | _perms("meetings", tuple(model for model in MEETING_MODELS if model != "decision"), EDIT)
+    | {("meetings", "view_decision")},
     ADMINISTRATOR: _perms("cases", RECORD_MODELS, EDIT)
     | _perms("cases", AUDIT_MODELS, VIEW)
     | {("cases", "mark_ready")}

@@ -13,6 +13,7 @@ from cases.pathway import pathway_for_case
 from cases.pictures import treatment_timeline_svg
 from cases.services import log_access
 from cases.workup import progress, readiness_gaps
+from meetings.decisions import decisions_for_case
 
 
 @permission_required("cases.view_case", raise_exception=True)
@@ -34,6 +35,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "resections": list(case.resections.all()),
         "lines": list(case.treatment_lines.all()),
         "timeline_svg": treatment_timeline_svg(case),
+        "case_decisions": decisions_for_case(case),
     }
     return render(request, "cases/case_detail.html", context)
 

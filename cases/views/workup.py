@@ -138,11 +138,10 @@ def _add_row(forms: StepForms, request: HttpRequest) -> bool:
     if not isinstance(formset, BaseModelFormSet):
         return False
     data = request.POST.copy()
-    total = int(data.get(f"{formset.prefix}-TOTAL_FORMS", "0"))
-    data[f"{formset.prefix}-TOTAL_FORMS"] = str(total + 1)
+    # total_form_count() copes with a tampered management form (it falls back to the valid count).
+    data[f"{formset.prefix}-TOTAL_FORMS"] = str(min(formset.total_form_count(), formset.max_num) + 1)
     kwargs = {"queryset": formset.get_queryset(), "case": formset.case, "prefix": formset.prefix}
     forms.forms[name] = type(formset)(data, **kwargs)  # type: ignore[index]
-    forms.forms[name]._errors = None  # type: ignore[index]
     return True
 
 

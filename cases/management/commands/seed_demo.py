@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases import roles
 from cases.demo import seed_demo_cases
+from meetings.demo import seed_demo_meeting
 
 # Published in the README on purpose: these accounts exist only for local demos.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -59,6 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo cases: {len(created)} created ({', '.join(created) or 'all present already'})"
         )
+        meeting = seed_demo_meeting(user_model.objects.get(username="coordinator"))
+        self.stdout.write(f"Demo meeting: {meeting}")
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins: {', '.join(DEMO_USERS)} — password for all: {DEMO_PASSWORD}")
         )

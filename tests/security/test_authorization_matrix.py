@@ -1,0 +1,139 @@
+"""Every URL pattern × (anonymous, viewer, clinician, coordinator, administrator) × (GET, POST).
+
+The table below is the access policy: a URL added without an entry fails this test.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cases import roles
+from tests.factories import CaseFactory, PathologyReportFactory, StagingAssessmentFactory, UserFactory
+from tests.meetings.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+ALL = {roles.VIEWER, roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR}
+EDITORS = {roles.CLINICIAN, roles.ADMINISTRATOR}
+ORGANISERS = {roles.COORDINATOR, roles.ADMINISTRATOR}
+
+# url name -> roles allowed (the same for GET and POST: a write view refuses both to others).
+POLICY = {
+    "cases:list": ALL,
+    "cases:detail": ALL,
+    "cases:history": ALL,
+    "cases:pathway": ALL,
+    "cases:pathway_pdf": ALL,
+    "cases:new": EDITORS,
+    "cases:workup": EDITORS,
+    "cases:workup_validate": EDITORS,
+    "cases:workup_discard": EDITORS,
+    "meetings:list": ALL,
+    "meetings:detail": ALL,
+    "meetings:present": ALL,
+    "meetings:present_case": ALL,
+    "meetings:packet_status": ALL,
+    "meetings:packet_pdf": ALL,
+    "meetings:minutes_pdf": ALL,
+    "meetings:new": ORGANISERS,
+    "meetings:edit": ORGANISERS,
+    "meetings:attendee_add": ORGANISERS,
+    "meetings:attendee_remove": ORGANISERS,
+    "meetings:agenda_add": ORGANISERS,
+    "meetings:agenda_item": ORGANISERS,
+    "meetings:agenda_move": ORGANISERS,
+    "meetings:agenda_remove": ORGANISERS,
+    "meetings:packet_request": ORGANISERS,
+    "meetings:decision": EDITORS,
+}
+# Reachable without logging in, or governed by Django's own admin and auth rules (tested elsewhere).
+PUBLIC_OR_FRAMEWORK = {"login", "logout", "password_change", "password_change_done", "home", "healthz"}
+
+
+def named_patterns(resolver: URLResolver = None, namespace: str = "") -> list[tuple[str, URLPattern]]:
+    """Every named URL pattern of the project with its namespaced name (the admin excluded)."""
+    resolver = resolver or get_resolver()
+    found = []
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            found += named_patterns(entry, inner)
+        elif entry.name:
+            found.append((f"{namespace}{entry.name}", entry))
+    return found
+
+
+def test_policy_covers_every_url_pattern():
+    names = {name for name, _ in named_patterns()}
+    assert names - PUBLIC_OR_FRAMEWORK == set(POLICY)
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_rendering(monkeypatch):
+    """Access is decided before any PDF is drawn; skipping WeasyPrint keeps 260 requests fast."""
+    stub = b"%PDF-1.7 access-test stub"
+    monkeypatch.setattr("cases.views.pathway.render_pathway_pdf", lambda context, request: stub)
+    monkeypatch.setattr("meetings.views.documents.render_minutes", lambda meeting, user: stub)
+    monkeypatch.setattr("meetings.tasks.render_packet", lambda *args, **kwargs: (stub, "stub"))
+
+
+@pytest.fixture
+def objects():
+    case = CaseFactory()
+    PathologyReportFactory(case=case)
+    StagingAssessmentFactory(case=case)
+    meeting = MeetingFactory()
+    item = AgendaItemFactory(meeting=meeting)
+    attendee = AttendeeFactory(meeting=meeting)
+    return {"case": case, "meeting": meeting, "item": item, "attendee": attendee}
+
+
+def url_for(name: str, objects) -> str:
+    pattern = dict(named_patterns())[name]
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        if key == "pk":
+            kwargs[key] = (objects["meeting"] if name.startswith("meetings:") else objects["case"]).pk
+        elif key == "item_pk":
+            kwargs[key] = objects["item"].pk
+        elif key == "attendee_pk":
+            kwargs[key] = objects["attendee"].pk
+        elif key == "position":
+            kwargs[key] = 1
+        elif key == "step":
+            kwargs[key] = "pathology"
+    return reverse(name, kwargs=kwargs)
+
+
+ROLES = [None, roles.VIEWER, roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR]
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_access(name, role, method, objects):
+    client = Client(raise_request_exception=False)
+    if role:
+        client.force_login(UserFactory(username=f"user-{role.replace(' ', '-')}", role=role))
+    url = url_for(name, objects)
+    response = getattr(client, method)(url)
+    if role is None:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+    elif role in POLICY[name]:
+        assert response.status_code not in (401, 403), (name, role, method)
+        assert response.status_code < 500, (name, role, method, response.status_code)
+    else:
+        assert response.status_code == 403, (name, role, method, response.status_code)
+
+
+@pytest.mark.parametrize("role", [roles.VIEWER, roles.COORDINATOR])
+def test_read_only_roles_see_no_case_write_controls(role, objects, client):
+    client.force_login(UserFactory(username="reader", role=role))
+    case = objects["case"]
+    for name in ("cases:list", "cases:detail"):
+        html = client.get(reverse(name, args=[case.pk] if name == "cases:detail" else [])).text
+        assert reverse("cases:new") not in html
+        assert reverse("cases:workup", args=[case.pk, "pathology"]) not in html
