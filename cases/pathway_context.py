@@ -20,6 +20,7 @@ from cases.facts import with_record
 from cases.models import Case
 from cases.models import choices as ch
 from cases.pathway import CasePathway, pathway_for_case
+from cases.workup import STEPS
 from guidelines.engine import ENGINE_VERSION, GUIDELINE, Pathway, Recommendation
 from guidelines.engine.pathway import CONTRACT, FollowUp, ImagingPhase
 from guidelines.engine.text import CLASSIFICATION_NAMES
@@ -53,16 +54,8 @@ FLAG_LABELS = {
 WARNING_FLAGS = frozenset({"discordant", "grade_unknown"})
 DONE_STATES = {True: "done", False: "outstanding", None: "unknown"}
 
-# Workup steps (slug and title, as cases/workup.py names them) where each fact is entered.
-STEP_LABELS = {
-    "patient": "Patient",
-    "pathology": "Pathology",
-    "imaging": "Imaging",
-    "molecular": "Molecular",
-    "staging": "Extent and staging",
-    "clinical": "Clinical status",
-    "treatment": "Treatment history",
-}
+# Workup step titles where each fact is entered.
+STEP_LABELS = {step.slug: step.title for step in STEPS}
 
 
 @dataclass(frozen=True)

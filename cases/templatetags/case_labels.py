@@ -2,23 +2,14 @@
 
 from django import template
 
+from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
+from guidelines.engine.text import CLASSIFICATION_NAMES
+
 register = template.Library()
 
-CLASSIFICATION_LABELS = {
-    "g3_net": "Well-differentiated G3 NET",
-    "nec": "Poorly differentiated NEC",
-    "high_grade_indeterminate": "High-grade NEN, differentiation unresolved",
-    "not_high_grade": "Not high grade (outside these recommendations)",
-    "": "Not yet classified",
-}
-STATUS_LABELS = {"recommended": "Recommended", "consider": "Consider", "not_recommended": "Not recommended"}
+# One wording everywhere: the engine's names for classifications, the pathway page's for the rest.
+CLASSIFICATION_LABELS = {**CLASSIFICATION_NAMES, "": "Not yet classified"}
 STATUS_STYLES = {"recommended": "success", "consider": "primary", "not_recommended": "danger"}
-STRENGTH_LABELS = {
-    "consensus": "Consensus",
-    "majority": "Majority",
-    "lack_of_consensus": "Lack of consensus",
-    "not_voted": "No vote recorded",
-}
 STEP_STATE_LABELS = {
     "complete": "complete",
     "incomplete": "incomplete",
