@@ -47,6 +47,10 @@ if not SECRET_KEY:
     else:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+if RUNNING_TESTS:
+    # Tests create hundreds of users; a deliberately slow hasher would dominate the suite's time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -239,6 +243,13 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # Plain HTTP on this machine only (`make serve`, `make bench`): session and CSRF cookies without the
+    # Secure flag, so a client on loopback keeps them. Refused unless every allowed host is a loopback name.
+    if env_bool("INSECURE_LOCAL_HTTP", default=False):
+        if not ALLOWED_HOSTS or not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "::1", "[::1]"}:
+            raise ImproperlyConfigured("INSECURE_LOCAL_HTTP needs ALLOWED_HOSTS of loopback names only.")
+        SESSION_COOKIE_SECURE = False
+        CSRF_COOKIE_SECURE = False
 
 # Patient data must never be logged: log identifiers (case id, user id), never
 # names, birth dates, record numbers or free-text clinical notes.
