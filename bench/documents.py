@@ -1,0 +1,106 @@
+"""PDF measures against the running server: one case summary, and a meeting packet through the task worker."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from bench.load import Browser
+from meetings import services
+from meetings.models import MeetingPacket, PacketStatus
+
+
+def case_pdf_seconds(base_url: str, login: tuple[str, str], case_id: int, runs: int = 5) -> list[float]:
+    """Download the case's pathway PDF `runs` times after one warm-up; the time of each download."""
+    browser = Browser(base_url, timeout=60)
+    browser.login(*login)
+    path = f"/cases/{case_id}/pathway.pdf"
+    times = []
+    try:
+        for number in range(runs + 1):
+            began = time.perf_counter()
+            status, headers, body = browser.request("GET", path)
+            elapsed = time.perf_counter() - began
+            if status != 200 or not body.startswith(b"%PDF"):
+                raise RuntimeError(f"GET {path} answered {status} {headers.get('Content-Type')}")
+            if number:
+                times.append(elapsed)
+    finally:
+        browser.close()
+    return times
+
+
+def make_meeting(coordinator: Any, case_ids: list[int]) -> int:
+    """A meeting next week with these (ready) cases on its agenda, through the meetings services."""
+    meeting = services.create_meeting(
+        coordinator,
+        board_name="Benchmark board",
+        starts_at=timezone.now() + timedelta(days=7),
+        location="Room B (benchmark)",
+    )
+    for case_id in case_ids:
+        services.add_case_to_agenda(coordinator, meeting.pk, case_id)
+    return meeting.pk
+
+
+@dataclass(frozen=True)
+class PacketRun:
+    """A packet requested through the endpoint and rendered by the task worker."""
+
+    seconds: float
+    status: str
+    cases_done: int
+    pages: int | None
+    error: str
+
+
+def packet_end_to_end(
+    base_url: str, login: tuple[str, str], meeting_id: int, timeout: float = 180.0
+) -> PacketRun:
+    """POST the packet request as the coordinator, then poll until the worker has stored the PDF."""
+    browser = Browser(base_url, timeout=60)
+    browser.login(*login)
+    try:
+        began = time.perf_counter()
+        status, _, _ = browser.request(
+            "POST",
+            f"/meetings/{meeting_id}/packet/",
+            body=f"csrfmiddlewaretoken={browser.cookies['csrftoken']}".encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Origin": browser.origin},
+        )
+        if status not in (200, 302):
+            raise RuntimeError(f"Requesting the packet answered {status}.")
+        packet = None
+        while time.perf_counter() - began < timeout:
+            packet = MeetingPacket.objects.defer("pdf").filter(meeting_id=meeting_id).first()
+            if packet is not None and packet.status in (PacketStatus.READY, PacketStatus.FAILED):
+                break
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - began
+    finally:
+        browser.close()
+    if packet is None or packet.status not in (PacketStatus.READY, PacketStatus.FAILED):
+        return PacketRun(elapsed, "timeout", packet.cases_done if packet else 0, None, "no result in time")
+    return PacketRun(elapsed, packet.status, packet.cases_done, _pages(packet.pk), packet.error)
+
+
+def _pages(packet_id: int) -> int | None:
+    """Pages of the stored packet (pypdf is a dev dependency; None without it)."""
+    try:
+        import io
+
+        from pypdf import PdfReader
+    except ImportError:  # pragma: no cover
+        return None
+    content = MeetingPacket.objects.values_list("pdf", flat=True).get(pk=packet_id)
+    return len(PdfReader(io.BytesIO(bytes(content))).pages) if content else None
+
+
+def median(values: list[float]) -> float:
+    """The median (0 for none)."""
+    return statistics.median(values) if values else 0.0
