@@ -91,7 +91,12 @@ class Case(Authored):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["status", "-updated_at"]), models.Index(fields=["classification"])]
+        indexes = [
+            models.Index(fields=["status", "-updated_at"]),
+            models.Index(fields=["classification"]),
+            # The case list's order: its first page reads 25 index entries instead of sorting every case.
+            models.Index(fields=["-updated_at", "-id"], name="case_list_order_idx"),
+        ]
         permissions = [("mark_ready", "Can mark a case ready for the board")]
 
     def __str__(self) -> str:
