@@ -95,8 +95,8 @@ def test_clinician_enters_metastatic_cervical_nec(browser_page, live_server, scr
     # Clinical status: typed, then the page is reloaded midway; the draft comes back.
     page.get_by_label("Assessed on").fill("2026-10-06")
     page.get_by_label("ECOG performance status").fill("1")
-    page.get_by_label("ECOG performance status").press("Tab")
-    page.wait_for_load_state("networkidle")
+    with page.expect_response(re.compile(r".*/workup/clinical/validate/")):
+        page.get_by_label("ECOG performance status").press("Tab")
     page.reload()
     expect(page.get_by_text("Unsaved input restored")).to_be_visible()
     expect(page.get_by_label("ECOG performance status")).to_have_value("1")
@@ -130,3 +130,43 @@ def test_clinician_enters_metastatic_cervical_nec(browser_page, live_server, scr
     assert (case.status, case.classification, case.primary_site) == ("ready", "nec", "cervix")
     assert case.staging_assessments.get().figo_stage == "IVB"
     assert problems == []
+
+
+def test_keyboard_only_entry_and_back_button(browser_page, live_server, screenshot_dir):
+    """Keyboard only: tab through the patient step, choose with arrow keys, submit with Enter; Back works."""
+    UserFactory(username="clinician")
+    page = browser_page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/cases/new/")
+    # Each field gets its value from the keyboard (native date pickers take digits segment by segment).
+    for field, keys in (
+        ("#id_patient-mrn", "KEY-0001"),
+        ("#id_patient-family_name", "Keyboard"),
+        ("#id_patient-given_name", "Kim"),
+        ("#id_patient-date_of_birth", "05061975"),
+    ):
+        page.locator(field).focus()
+        page.keyboard.type(keys)
+    for select in ("#id_patient-sex", "#id_case-primary_site"):
+        page.locator(select).focus()
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#id_patient-date_of_birth")).to_have_value("1975-05-06")
+    expect(page.locator("#id_patient-sex")).not_to_have_value("")
+    expect(page.locator("#id_case-primary_site")).not_to_have_value("")
+    page.locator("#id_case-board_question").focus()
+    page.keyboard.type("Keyboard only?")
+    page.keyboard.press("Tab")  # the question is the last field: Tab reaches the submit button
+    expect(page.get_by_role("button", name=re.compile("^Save and continue"))).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/workup/pathology/"))
+    pathology_url = page.url
+
+    # Steps change without a full reload, and the browser's Back button returns to the previous step.
+    page.get_by_role("link", name=re.compile("Imaging")).first.click()
+    page.wait_for_url(re.compile(r".*/workup/imaging/"))
+    expect(page.get_by_role("heading", name="Imaging", exact=True)).to_be_visible()
+    page.go_back()
+    page.wait_for_url(pathology_url)
+    expect(page.get_by_role("heading", name="Pathology", exact=True)).to_be_visible()
+    page.screenshot(path=screenshot_dir / "workup-keyboard-back.png", full_page=True)
+    assert Case.objects.get(patient__mrn="KEY-0001").board_question == "Keyboard only?"
