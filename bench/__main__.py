@@ -170,6 +170,13 @@ def main(argv: list[str] | None = None) -> int:
         "trivial page": "/healthz",
     }
     query_counts = {label: measure.count_queries(client, path) for label, path in pages.items()}
+    spread = [pk for pk, _ in ordered][:: max(1, len(ordered) // 20)][:20]
+    cpu_costs = {
+        "list": measure.cpu_per_request(client, ["/cases/"]),
+        "case": measure.cpu_per_request(client, [f"/cases/{pk}/" for pk in spread]),
+        "pathway": measure.cpu_per_request(client, [f"/cases/{pk}/pathway/" for pk in spread]),
+        "trivial": measure.cpu_per_request(client, ["/healthz"]),
+    }
     (RESULTS / "explain-case-list.txt").write_text(measure.explain_case_list())
 
     # --- against the server ---
@@ -194,13 +201,24 @@ def main(argv: list[str] | None = None) -> int:
         ready = [pk for pk, status in ordered if status == "ready"][: args.packet_cases]
         meeting_id = documents.make_meeting(coordinator, ready)
         logins = [(user.username, BENCH_PASSWORD) for user in clinicians]
+        busy = quiet(measure)
+        if busy is not None:
+            rows.append(
+                Row(
+                    "machine",
+                    "CPU busy with other work just before the load",
+                    f"{busy:.0%} of {os.cpu_count()} cores",
+                )
+            )
         with server.serving(env, RESULTS / "serve.log") as base:
             log(f"server up at {base}; {args.users} users for {args.duration:g} s (think {args.think} s)")
             load = run_load(base, logins, page_round, duration=args.duration, think=think)
             log(f"{load.requests} requests ({load.per_second:.1f}/s)")
             if not args.skip_pdf:
+                quiet(measure)
                 log(f"case PDF x{args.pdf_runs}")
                 pdf_times = documents.case_pdf_seconds(base, logins[0], sample_case, args.pdf_runs)
+                quiet(measure)
                 log(f"{len(ready)}-case packet through the task worker")
                 packet = documents.packet_end_to_end(base, (coordinator.username, BENCH_PASSWORD), meeting_id)
 
@@ -248,6 +266,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{load.requests} requests, {load.per_second:.0f}/s",
             )
         )
+    rows.append(
+        Row(
+            "pages",
+            "CPU per request in one process, no load (median of 20)",
+            " / ".join(f"{label} {seconds * 1000:.1f}" for label, seconds in cpu_costs.items()) + " ms",
+        )
+    )
     if pdf_times:
         from bench.documents import median
 
@@ -283,6 +308,14 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     print(closing)
     return 0
+
+
+def quiet(measure) -> float | None:
+    """Wait up to 45 s for other work on the machine to calm down; return the CPU share it still uses."""
+    busy = measure.wait_for_quiet(limit=0.2, timeout=45)
+    if busy is not None and busy > 0.2:
+        log(f"warning: {busy:.0%} of the CPU is busy with other work; timings will be inflated")
+    return busy
 
 
 def _fullest_case(case_ids: list[int]) -> int:

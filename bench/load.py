@@ -163,7 +163,7 @@ def run_load(
     max_requests: int = 100_000,
     seed: int = 9,
 ) -> LoadResult:
-    """Log every user in, then let them all visit `pages(rng)` rounds for `duration` seconds.
+    """Log every user in, warm up with one round each, then visit `pages(rng)` rounds for `duration` s.
 
     `pages` returns one round of (label, path); a response other than 200 counts as a failure.
     Bounded in time (duration plus one request's timeout) and in requests (max_requests).
@@ -179,6 +179,13 @@ def run_load(
 
     def user(number: int, browser: Browser) -> None:
         rng = random.Random(seed * 1000 + number)  # noqa: S311 - load pattern, not security
+        # One unrecorded round first: every worker process compiles its templates and opens its
+        # database connection before the clock starts, as on a server that has been up a while.
+        for _, path in pages(random.Random(-number)):  # noqa: S311
+            try:
+                browser.request("GET", path)
+            except OSError:
+                pass
         start.wait()
         while time.monotonic() < deadline[0]:
             for label, path in pages(rng):

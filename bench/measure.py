@@ -81,7 +81,8 @@ def explain_case_list() -> str:
     out = []
     for title, params in (("first page", {}), ("search 'bench'", {"q": "benchpatient12"})):
         cases = filtered_cases(params)
-        for label, queryset in (("count", cases.values("pk")), ("page", cases[:PAGE_SIZE])):
+        # The paginator counts without the ordering, then reads one page.
+        for label, queryset in (("count", cases.order_by().values("pk")), ("page", cases[:PAGE_SIZE])):
             sql, args = queryset.query.sql_with_params()
             if label == "count":
                 sql = f"SELECT COUNT(*) FROM ({sql}) AS counted"  # noqa: S608 - Django-generated SQL
@@ -90,6 +91,46 @@ def explain_case_list() -> str:
                 plan = "\n".join(row[0] for row in cursor.fetchall())
             out.append(f"-- case list, {title}: {label}\n{plan}\n")
     return "\n".join(out)
+
+
+def cpu_busy(seconds: float = 2.0) -> float | None:
+    """The share of the machine's CPU busy over `seconds` (from /proc/stat; None where there is none).
+
+    Sampled while the benchmark itself is idle, it shows how much other work shares the machine.
+    """
+    stat = Path("/proc/stat")
+    if not stat.exists():
+        return None
+
+    def sample() -> tuple[int, int]:
+        values = [int(part) for part in stat.read_text().split("\n", 1)[0].split()[1:]]
+        return sum(values), values[3] + values[4]  # total, idle + iowait
+
+    total, idle = sample()
+    time.sleep(seconds)
+    total2, idle2 = sample()
+    return 1 - (idle2 - idle) / max(1, total2 - total)
+
+
+def wait_for_quiet(limit: float = 0.2, timeout: float = 60.0) -> float | None:
+    """Wait (up to `timeout` s) until other work uses at most `limit` of the CPU; return the last share."""
+    deadline = time.monotonic() + timeout
+    busy = cpu_busy(1.0)
+    while busy is not None and busy > limit and time.monotonic() < deadline:
+        busy = cpu_busy(2.0)
+    return busy
+
+
+def cpu_per_request(client: Client, paths: list[str], runs: int = 20) -> float:
+    """Median CPU time (s) of one GET in this process, cycling through `paths` (after one warm-up each)."""
+    for path in paths:
+        client.get(path)
+    times = []
+    for number in range(runs):
+        began = time.process_time()
+        client.get(paths[number % len(paths)])
+        times.append(time.process_time() - began)
+    return statistics.median(times)
 
 
 def table_sizes() -> dict[str, Any]:
