@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 
 import factory
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.db import DataError, connection, transaction
 from django.urls import reverse
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from cases import exchange
 from cases.demo import DEMO_CASES, create_demo_case
 from cases.models import Case, Patient
+from cases.models.choices import PrimarySite
 from cases.workup import STEP_SLUGS
 from tests.factories import (
     CaseFactory,
@@ -343,6 +345,12 @@ def untouched(before, after, case_id=None):
     return part(after) == part(before)
 
 
+@pytest.fixture
+def record_before(fuzz_cases):
+    """The clinical record before every example: each one is rolled back, so it is always the same."""
+    return snapshot()
+
+
 def check_post(response, before, case_id=None):
     """A refused form changes nothing; a saved one touches only its own case and leaves valid records."""
     event(f"status {response.status_code}")  # --hypothesis-show-statistics: how often a form saved
@@ -355,19 +363,24 @@ def check_post(response, before, case_id=None):
         assert after == before
 
 
-def around_known_bug(data):
-    """Steer around the server error the fuzzer found on PostgreSQL, so it keeps looking for others.
+def around_known_bugs(data, case=None):
+    """Steer around the errors the fuzzer found and others own, so it keeps looking for new ones.
 
-    KNOWN BUG (issue 8, on PostgreSQL): a NUL character in any posted value is a server error:
-    refused input is kept as a WorkupDraft, whose jsonb column cannot hold \\u0000. Pinned by
-    test_nul_character_in_a_form_is_not_a_server_error; remove this steering once it is fixed.
+    KNOWN BUG 1 (issue 8, on PostgreSQL): a NUL character in any posted value is a server error:
+    refused input is kept as a WorkupDraft, whose jsonb column cannot hold \\u0000.
+    KNOWN BUG 2 (issue 8): the patient step changes the primary site of a case whose staging
+    holds fields of the old site (a FIGO stage on a pancreatic case), which then fails validation.
+    Pinned by the strict xfail tests below; remove this steering once they are fixed.
     """
-    if connection.vendor != "postgresql":
-        return data
-    return {
-        name.replace("\x00", ""): [value.replace("\x00", "") for value in values]
-        for name, values in data.items()
-    }
+    if connection.vendor == "postgresql":
+        data = {
+            name.replace("\x00", ""): [value.replace("\x00", "") for value in values]
+            for name, values in data.items()
+        }
+    sites = data.get("case-primary_site", [])
+    if case is not None and case.staging_assessments.exists() and set(sites) & set(PrimarySite.values):
+        data["case-primary_site"] = [case.primary_site]
+    return data
 
 
 # --- the workup forms -------------------------------------------------------------------------
@@ -376,15 +389,16 @@ def around_known_bug(data):
 @pytest.mark.parametrize("step", FORM_STEPS)
 @FUZZ
 @given(data=st.data())
-def test_workup_step_never_fails_and_never_half_saves(clinician_client, fuzz_cases, step_forms, step, data):
+def test_workup_step_never_fails_and_never_half_saves(
+    clinician_client, fuzz_cases, step_forms, record_before, step, data
+):
     forms = step_forms(step)
     index = data.draw(st.sampled_from(range(len(forms))), label="case")
     form = forms[index]
-    sent = data.draw(form_data(form).map(around_known_bug), label="form data")
+    sent = around_known_bugs(data.draw(form_data(form), label="form data"), fuzz_cases[index])
     with rolled_back():
-        before = snapshot()
         clinician_client.cookies.pop("messages", None)
-        check_post(clinician_client.post(form.action, sent), before, fuzz_cases[index].pk)
+        check_post(clinician_client.post(form.action, sent), record_before, fuzz_cases[index].pk)
 
 
 @pytest.mark.parametrize("count", ["", "3.0"])
@@ -396,11 +410,24 @@ def test_add_row_with_a_form_count_that_is_not_a_number(clinician_client, fuzz_c
     assert response.status_code < 500
 
 
+@pytest.mark.xfail(
+    strict=True,
+    raises=ValidationError,
+    reason="KNOWN BUG 2 (issue 8): the patient step changes the primary site without checking the findings",
+)
+def test_changing_the_primary_site_keeps_the_record_valid(clinician_client, fuzz_cases, step_forms):
+    """Found by the fuzzer: a cervical case with a FIGO stage saved as pancreatic keeps the stage."""
+    form = step_forms("patient")[0]
+    response = clinician_client.post(form.action, {**form.filled, "case-primary_site": ["pancreas"]})
+    assert response.status_code in (302, 422)
+    assert_every_record_valid()
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps NUL characters in drafts")
 @pytest.mark.xfail(
     strict=True,
     raises=DataError,
-    reason="KNOWN BUG (issue 8): refused input is kept as a WorkupDraft; jsonb cannot hold \\u0000",
+    reason="KNOWN BUG 1 (issue 8): refused input is kept as a WorkupDraft; jsonb cannot hold \\u0000",
 )
 @pytest.mark.parametrize("endpoint", ["cases:workup", "cases:workup_validate"])
 def test_nul_character_in_a_form_is_not_a_server_error(clinician_client, fuzz_cases, endpoint):
@@ -413,18 +440,27 @@ def test_nul_character_in_a_form_is_not_a_server_error(clinician_client, fuzz_ca
 @pytest.mark.parametrize("step", FORM_STEPS)
 @FUZZ
 @given(data=st.data())
-def test_workup_validation_never_fails_and_never_saves(clinician_client, step_forms, step, data):
+def test_workup_validation_never_fails_and_never_saves(
+    clinician_client, step_forms, record_before, step, data
+):
     forms = step_forms(step)
     form = forms[data.draw(st.sampled_from(range(len(forms))), label="case")]
     sent = data.draw(
-        form_data(form, ("_changed", list(form.controls))).map(around_known_bug), label="form data"
+        form_data(form, ("_changed", list(form.controls))).map(around_known_bugs), label="form data"
     )
     with rolled_back():
-        before = snapshot()
         response = clinician_client.post(form.validate_url, sent, HTTP_HX_REQUEST="true")
         event(f"status {response.status_code}")
         assert response.status_code < 500 and response.status_code != 302
-        assert snapshot() == before
+        assert snapshot() == record_before
+
+
+@pytest.fixture
+def new_case_form(clinician_client):
+    form = page_form(clinician_client, reverse("cases:new"))
+    # The page starts empty; a valid new patient as the starting point lets examples also save.
+    form.filled.update({name: [value] for name, value in NEW_PATIENT.items() if name in form.controls})
+    return form
 
 
 NEW_PATIENT = {
@@ -440,16 +476,14 @@ NEW_PATIENT = {
 
 @FUZZ
 @given(data=st.data())
-def test_new_case_never_fails_and_never_half_saves(clinician_client, fuzz_cases, data):
-    form = page_form(clinician_client, reverse("cases:new"))
-    # The page starts empty; a valid new patient as the starting point lets examples also save.
-    form.filled.update({name: [value] for name, value in NEW_PATIENT.items() if name in form.controls})
+def test_new_case_never_fails_and_never_half_saves(
+    clinician_client, new_case_form, fuzz_cases, record_before, data
+):
     existing_mrns = [case.patient.mrn for case in fuzz_cases]
-    sent = data.draw(form_data(form, ("patient-mrn", existing_mrns)), label="form data")
+    sent = data.draw(form_data(new_case_form, ("patient-mrn", existing_mrns)), label="form data")
     with rolled_back():
-        before = snapshot()
         clinician_client.cookies.pop("messages", None)
-        check_post(clinician_client.post(form.action, sent), before)
+        check_post(clinician_client.post(new_case_form.action, sent), record_before)
 
 
 # --- import_cases -----------------------------------------------------------------------------
