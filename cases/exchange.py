@@ -314,7 +314,14 @@ def _check_text(value: Any) -> None:
 
 
 def _json_type(value: Any) -> str:
-    names = {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list"}
+    names = {
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        type(None): "null",
+    }
     return "an object" if isinstance(value, dict) else names.get(type(value), type(value).__name__)
 
 
@@ -355,7 +362,6 @@ class _Incoming:
     record: models.Model
     failed: set[str] = field(default_factory=set)
     existing: models.Model | None = None
-    conflict: bool = False
 
     @property
     def model(self) -> type[models.Model]:
@@ -551,7 +557,6 @@ def _match_existing(incoming: list[_Incoming], problems: list[Problem]) -> None:
         for item in items:
             rows = matches.get(id(item), {})
             if len(rows) > 1:
-                item.conflict = True
                 problems.append(
                     Problem(
                         item.where,
@@ -567,7 +572,6 @@ def _match_existing(incoming: list[_Incoming], problems: list[Problem]) -> None:
                     if getattr(row, f.attname) != getattr(item.record, f.attname)
                 ]
                 if differing:
-                    item.conflict = True
                     problems.append(
                         Problem(
                             item.where,
