@@ -21,7 +21,7 @@ from cases.models import (
     StagingAssessment,
     TreatmentLine,
 )
-from cases.models.choices import MetastaticSite
+from cases.models.choices import GYNECOLOGIC_SITES, MetastaticSite
 
 AUTHORSHIP = ("case", "created_at", "created_by", "updated_at", "updated_by")
 
@@ -105,6 +105,28 @@ class CaseForm(RecordForm):
         self.fields["responsible_clinician"].queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
+
+    def clean_primary_site(self) -> str:
+        """Refuse a new primary site that would leave staging details of the old one (FIGO, LVSI, …)."""
+        site = self.cleaned_data["primary_site"]
+        if not self.instance.pk or site == self.instance.primary_site:
+            return site
+        stale = []
+        for staging in self.instance.staging_assessments.all():
+            if staging.figo_stage and site != "cervix":
+                stale.append("FIGO stage")
+            if (
+                staging.lvsi is not None or staging.deep_stromal_invasion is not None
+            ) and site not in GYNECOLOGIC_SITES:
+                stale.append("stromal invasion / LVSI")
+            if staging.pancreatic_location and site != "pancreas":
+                stale.append("pancreatic location")
+        if stale:
+            raise forms.ValidationError(
+                f"The staging records hold {', '.join(sorted(set(stale)))}, which do not apply to this site: "
+                "clear them in the staging step first."
+            )
+        return site
 
 
 class PathologyForm(StepForm):

@@ -166,7 +166,9 @@ def refresh_classification(case: Case) -> str:
 
 def save_draft(user: User, case: Case, step: str, data: dict[str, Any]) -> None:
     """Keep what the user typed on a step (form data as lists of values)."""
-    WorkupDraft.objects.update_or_create(case=case, step=step, author=user, defaults={"data": data})
+    # PostgreSQL's jsonb cannot hold NUL characters; no form accepts them anyway.
+    clean = {key.replace("\x00", ""): [value.replace("\x00", "") for value in data[key]] for key in data}
+    WorkupDraft.objects.update_or_create(case=case, step=step, author=user, defaults={"data": clean})
 
 
 def discard_draft(user: User, case: Case, step: str) -> None:

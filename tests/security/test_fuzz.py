@@ -15,9 +15,8 @@ from html.parser import HTMLParser
 
 import factory
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.db import DataError, connection, transaction
+from django.db import transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -25,7 +24,6 @@ from hypothesis import strategies as st
 from cases import exchange
 from cases.demo import DEMO_CASES, create_demo_case
 from cases.models import Case, Patient
-from cases.models.choices import PrimarySite
 from cases.workup import STEP_SLUGS
 from tests.factories import (
     CaseFactory,
@@ -364,22 +362,7 @@ def check_post(response, before, case_id=None):
 
 
 def around_known_bugs(data, case=None):
-    """Steer around the errors the fuzzer found and others own, so it keeps looking for new ones.
-
-    KNOWN BUG 1 (issue 8, on PostgreSQL): a NUL character in any posted value is a server error:
-    refused input is kept as a WorkupDraft, whose jsonb column cannot hold \\u0000.
-    KNOWN BUG 2 (issue 8): the patient step changes the primary site of a case whose staging
-    holds fields of the old site (a FIGO stage on a pancreatic case), which then fails validation.
-    Pinned by the strict xfail tests below; remove this steering once they are fixed.
-    """
-    if connection.vendor == "postgresql":
-        data = {
-            name.replace("\x00", ""): [value.replace("\x00", "") for value in values]
-            for name, values in data.items()
-        }
-    sites = data.get("case-primary_site", [])
-    if case is not None and case.staging_assessments.exists() and set(sites) & set(PrimarySite.values):
-        data["case-primary_site"] = [case.primary_site]
+    """Nothing to steer around any more: the bugs the fuzzer found are fixed and pinned below."""
     return data
 
 
@@ -410,28 +393,17 @@ def test_add_row_with_a_form_count_that_is_not_a_number(clinician_client, fuzz_c
     assert response.status_code < 500
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="KNOWN BUG 2 (issue 8): the patient step changes the primary site without checking the findings",
-)
 def test_changing_the_primary_site_keeps_the_record_valid(clinician_client, fuzz_cases, step_forms):
-    """Found by the fuzzer: a cervical case with a FIGO stage saved as pancreatic keeps the stage."""
+    """Found by the fuzzer: a cervical case with a FIGO stage could become pancreatic, keeping the stage."""
     form = step_forms("patient")[0]
     response = clinician_client.post(form.action, {**form.filled, "case-primary_site": ["pancreas"]})
     assert response.status_code in (302, 422)
     assert_every_record_valid()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps NUL characters in drafts")
-@pytest.mark.xfail(
-    strict=True,
-    raises=DataError,
-    reason="KNOWN BUG 1 (issue 8): refused input is kept as a WorkupDraft; jsonb cannot hold \\u0000",
-)
 @pytest.mark.parametrize("endpoint", ["cases:workup", "cases:workup_validate"])
 def test_nul_character_in_a_form_is_not_a_server_error(clinician_client, fuzz_cases, endpoint):
-    """Found by the fuzzer on PostgreSQL: a NUL character in any input is a server error."""
+    """Found by the fuzzer on PostgreSQL: a NUL character in any input was a server error (jsonb drafts)."""
     url = reverse(endpoint, args=[fuzz_cases[1].pk, "clinical"])
     response = clinician_client.post(url, {"assessed_on": "2026-01-05", "ecog": "1\x00"})
     assert response.status_code < 500
