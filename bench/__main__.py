@@ -50,6 +50,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--packet-cases", type=int, default=30)
     parser.add_argument("--skip-server", action="store_true", help="in-process measures only")
     parser.add_argument("--skip-pdf", action="store_true", help="no case PDF and no packet")
+    parser.add_argument("--quiet-timeout", type=float, default=45.0, help="s to wait for other work to calm")
     parser.add_argument("--reuse", action="store_true", help="keep the database and cases of the last run")
     return parser.parse_args(argv)
 
@@ -201,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         ready = [pk for pk, status in ordered if status == "ready"][: args.packet_cases]
         meeting_id = documents.make_meeting(coordinator, ready)
         logins = [(user.username, BENCH_PASSWORD) for user in clinicians]
-        busy = quiet(measure)
+        busy = quiet(measure, args.quiet_timeout)
         if busy is not None:
             rows.append(
                 Row(
@@ -215,14 +216,20 @@ def main(argv: list[str] | None = None) -> int:
             load = run_load(base, logins, page_round, duration=args.duration, think=think)
             log(f"{load.requests} requests ({load.per_second:.1f}/s)")
             if not args.skip_pdf:
-                quiet(measure)
+                quiet(measure, args.quiet_timeout)
                 log(f"case PDF x{args.pdf_runs}")
                 pdf_times = documents.case_pdf_seconds(base, logins[0], sample_case, args.pdf_runs)
-                quiet(measure)
+                quiet(measure, args.quiet_timeout)
                 log(f"{len(ready)}-case packet through the task worker")
                 packet = documents.packet_end_to_end(base, (coordinator.username, BENCH_PASSWORD), meeting_id)
 
     if load is not None:
+        lines = ["label,started_s,path,latency_ms"]
+        for label, stats in load.pages.items():
+            for started, path, seconds in sorted(stats.log):
+                latency = "" if seconds is None else f"{seconds * 1000:.1f}"
+                lines.append(f"{label},{started:.3f},{path},{latency}")
+        (RESULTS / "requests.csv").write_text("\n".join(lines) + "\n")
         trivial = load.pages.get("trivial page")
         trivial_p95 = trivial.p(0.95) if trivial else 0.0
         for label in ("case list", "case page", "pathway page"):
@@ -310,9 +317,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def quiet(measure) -> float | None:
-    """Wait up to 45 s for other work on the machine to calm down; return the CPU share it still uses."""
-    busy = measure.wait_for_quiet(limit=0.2, timeout=45)
+def quiet(measure, timeout: float) -> float | None:
+    """Wait up to `timeout` s for other work to calm down; return the CPU share it still uses."""
+    busy = measure.wait_for_quiet(limit=0.2, timeout=timeout)
     if busy is not None and busy > 0.2:
         log(f"warning: {busy:.0%} of the CPU is busy with other work; timings will be inflated")
     return busy

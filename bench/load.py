@@ -125,6 +125,8 @@ class PageStats:
 
     latencies: list[float] = field(default_factory=list)
     failures: int = 0
+    # (seconds since the start, path, latency or None for a failure), for bench/results/requests.csv
+    log: list[tuple[float, str, float | None]] = field(default_factory=list)
 
     def p(self, share: float) -> float:
         """A percentile of the latency, in milliseconds."""
@@ -176,6 +178,7 @@ def run_load(
     budget = [max_requests]
     start = threading.Barrier(len(browsers) + 1)
     deadline = [0.0]
+    clock_start = [0.0]
 
     def user(number: int, browser: Browser) -> None:
         rng = random.Random(seed * 1000 + number)  # noqa: S311 - load pattern, not security
@@ -187,6 +190,8 @@ def run_load(
             except OSError:
                 pass
         start.wait()
+        # Users arrive spread over one think time, not all in the same millisecond.
+        time.sleep(rng.uniform(0, think[1]))
         while time.monotonic() < deadline[0]:
             for label, path in pages(rng):
                 with lock:
@@ -205,6 +210,7 @@ def run_load(
                         page.latencies.append(elapsed)
                     else:
                         page.failures += 1
+                    page.log.append((began - clock_start[0], path, elapsed if status == 200 else None))
                 pause = rng.uniform(*think)
                 if time.monotonic() + pause >= deadline[0]:
                     return
@@ -215,6 +221,7 @@ def run_load(
         thread.start()
     began = time.monotonic()
     deadline[0] = began + duration
+    clock_start[0] = time.perf_counter()
     start.wait()
     for thread in threads:
         thread.join(duration + 60)
