@@ -242,9 +242,11 @@ class CaseRowsFormSet(BaseModelFormSet):
         form.fields["DELETE"].label = "Remove this row when saving"
 
 
+# A case has a few dozen rows at most; the caps stop a forged form count from building thousands of forms.
+ROW_LIMITS = {"max_num": 60, "absolute_max": 60, "validate_max": True}
 ImagingFormSet = modelformset_factory(
-    ImagingStudy, form=ImagingStudyForm, formset=CaseRowsFormSet, extra=0, can_delete=True
+    ImagingStudy, form=ImagingStudyForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
 )
 TreatmentLineFormSet = modelformset_factory(
-    TreatmentLine, form=TreatmentLineForm, formset=CaseRowsFormSet, extra=0, can_delete=True
+    TreatmentLine, form=TreatmentLineForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
 )

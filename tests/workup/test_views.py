@@ -300,3 +300,12 @@ def test_dates_in_the_future_are_refused_on_every_dated_step(clinician_client, c
     )
     assert response.status_code == 422
     assert "in the future" in response.text
+
+
+def test_a_forged_row_count_builds_no_more_than_the_cap(clinician_client, case):
+    """Found by fuzzing: a huge TOTAL_FORMS made the server build and render thousands of forms."""
+    url = reverse("cases:workup", args=[case.pk, "imaging"])
+    data = {"studies-TOTAL_FORMS": "10000000000", "studies-INITIAL_FORMS": "0", "add-row": "studies"}
+    response = clinician_client.post(url, data)
+    assert response.status_code < 500
+    assert response.text.count('name="studies-') < 61 * 15
