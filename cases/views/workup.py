@@ -139,7 +139,7 @@ def _add_row(forms: StepForms, request: HttpRequest) -> bool:
         return False
     data = request.POST.copy()
     # total_form_count() copes with a tampered management form (it falls back to the valid count).
-    data[f"{formset.prefix}-TOTAL_FORMS"] = str(min(formset.total_form_count(), formset.max_num) + 1)
+    data[f"{formset.prefix}-TOTAL_FORMS"] = str(min(formset.total_form_count() + 1, formset.max_num))
     kwargs = {"queryset": formset.get_queryset(), "case": formset.case, "prefix": formset.prefix}
     forms.forms[name] = type(formset)(data, **kwargs)  # type: ignore[index]
     return True
