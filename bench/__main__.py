@@ -58,7 +58,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def prepare_environment(args: argparse.Namespace) -> dict[str, str]:
     """Settings for this process and the server: production-like, on loopback, against the bench database."""
     env = {
-        "DJANGO_SETTINGS_MODULE": "nanets.settings",
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "nanets.settings"),
         "DATABASE_URL": args.database_url,
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
@@ -226,9 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     if load is not None:
         lines = ["label,started_s,path,latency_ms"]
         for label, stats in load.pages.items():
-            for started, path, seconds in sorted(stats.log):
+            for at, path, seconds in sorted(stats.log):
                 latency = "" if seconds is None else f"{seconds * 1000:.1f}"
-                lines.append(f"{label},{started:.3f},{path},{latency}")
+                lines.append(f"{label},{at:.3f},{path},{latency}")
         (RESULTS / "requests.csv").write_text("\n".join(lines) + "\n")
         trivial = load.pages.get("trivial page")
         trivial_p95 = trivial.p(0.95) if trivial else 0.0
