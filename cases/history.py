@@ -19,6 +19,7 @@ from cases.models import (
     StagingAssessment,
     TreatmentLine,
 )
+from cases.services import BOOKKEEPING_FIELDS
 
 FINDING_MODELS: tuple[type[Model], ...] = (
     PathologyReport,
@@ -29,7 +30,8 @@ FINDING_MODELS: tuple[type[Model], ...] = (
     Resection,
     TreatmentLine,
 )
-BOOKKEEPING = ["version", "created_at", "created_by", "updated_at", "updated_by", "classification"]
+# The stored classification is derived from the findings; their own history shows the change.
+BOOKKEEPING = [*BOOKKEEPING_FIELDS, "classification"]
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 
 

@@ -12,6 +12,7 @@ from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # A base URL that can never resolve (.invalid is reserved): relative and /static/ links in
@@ -52,10 +53,15 @@ class StaticFilesOnlyFetcher(URLFetcher):
         return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": content_type})
 
 
-def render_pathway_pdf(context: dict[str, Any], request: HttpRequest) -> bytes:
-    """Render templates/pathway/pdf.html with the page's context into PDF bytes."""
-    html = render_to_string("pathway/pdf.html", {**context, "is_pdf": True}, request=request)
+def render_document(html: str) -> Document:
+    """Lay out printable HTML: the page size setting, and static files as the only resources."""
     # The page size is a setting, so it is applied here rather than written into print.css.
     page_size = CSS(string=f"@page {{ size: {settings.PDF_PAGE_SIZE}; }}")
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
-    return document.write_pdf(stylesheets=[page_size])
+    return document.render(stylesheets=[page_size])
+
+
+def render_pathway_pdf(context: dict[str, Any], request: HttpRequest) -> bytes:
+    """Render templates/pathway/pdf.html with the page's context into PDF bytes."""
+    html = render_to_string("pathway/pdf.html", {**context, "is_pdf": True}, request=request)
+    return render_document(html).write_pdf()

@@ -16,15 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS, HTML
-from weasyprint.document import Document
 
 from cases.pathway_context import pathway_context
-from cases.pdf import PDF_BASE_URL, StaticFilesOnlyFetcher
+from cases.pdf import render_document
 from guidelines.engine import ENGINE_VERSION
 from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus
 from meetings.panel import panel_warnings
@@ -115,14 +112,6 @@ def user_name(user: User) -> str:
     return full_name or user.get_username()
 
 
-def _document(html: str) -> Document:
-    """Lay out one HTML document as the pathway PDF does (page size setting, static files only)."""
-    page_size = CSS(string=f"@page {{ size: {settings.PDF_PAGE_SIZE}; }}")
-    return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).render(
-        stylesheets=[page_size]
-    )
-
-
 def case_summary_html(item: AgendaItem, user: User, *, now: datetime) -> str:
     """One agenda case's pathway summary as HTML: the per-case PDF template with the agenda's question."""
     context = pathway_context(item.case_id, user, now=now)
@@ -162,9 +151,9 @@ def render_packet(
     fingerprint = packet_fingerprint(meeting, items)
     report = on_progress or (lambda done, total: None)
     report(0, len(items))
-    documents = [_document(cover_html(meeting, items, user, now=now))]
+    documents = [render_document(cover_html(meeting, items, user, now=now))]
     for done, item in enumerate(items, 1):
-        documents.append(_document(case_summary_html(item, user, now=now)))
+        documents.append(render_document(case_summary_html(item, user, now=now)))
         report(done, len(items))
     pages = [page for document in documents for page in document.pages]
     return documents[0].copy(pages).write_pdf(), fingerprint
@@ -189,4 +178,4 @@ def render_minutes(meeting: Meeting, user: User) -> bytes:
             "engine_version": ENGINE_VERSION,
         },
     )
-    return _document(html).write_pdf()
+    return render_document(html).write_pdf()
