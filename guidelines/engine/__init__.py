@@ -1,5 +1,6 @@
 """The NANETS 2023 guidelines engine: pure Python, case facts in, pathway out (no Django here)."""
 
+from guidelines.engine.consistency import ContradictoryFacts, Finding
 from guidelines.engine.engine import build_pathway
 from guidelines.engine.facts import CaseFacts, FactsError, PriorTherapy, parse_facts, validate_facts
 from guidelines.engine.pathway import ENGINE_VERSION, GUIDELINE, Pathway, Recommendation
@@ -9,7 +10,9 @@ __all__ = [
     "ENGINE_VERSION",
     "GUIDELINE",
     "CaseFacts",
+    "ContradictoryFacts",
     "FactsError",
+    "Finding",
     "Pathway",
     "PriorTherapy",
     "Recommendation",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from guidelines.engine import sections
 from guidelines.engine.catalogue import CATALOGUE
 from guidelines.engine.classification import G3_NET, INDETERMINATE, NEC, NOT_HIGH_GRADE
+from guidelines.engine.consistency import require_consistent, warnings
 from guidelines.engine.context import Context
 from guidelines.engine.facts import CaseFacts
 from guidelines.engine.pathway import MissingFact, Pathway, Plan, Recommendation
@@ -40,7 +41,8 @@ STATUS_ORDER = {"recommended": 0, "consider": 1, "not_recommended": 2}
 
 
 def build_pathway(facts: CaseFacts) -> Pathway:
-    """Apply the NANETS 2023 recommendations to one case."""
+    """Apply the NANETS 2023 recommendations to one case; raise ContradictoryFacts on contradictions."""
+    require_consistent(facts)
     ctx = Context.of(facts)
     plan = Plan()
     code = ctx.classification.code
@@ -62,6 +64,7 @@ def build_pathway(facts: CaseFacts) -> Pathway:
         followup=followup_for(ctx),
         notes=tuple(plan.notes),
         missing=tuple(MissingFact(name, reason) for name, reason in plan.missing.items()),
+        warnings=warnings(facts),
     )
 
 

@@ -143,7 +143,7 @@ def validate_facts(data: object) -> list[str]:
 
 
 def parse_facts(data: object) -> CaseFacts:
-    """Validate raw JSON-like case facts and return them as CaseFacts, or raise FactsError."""
+    """Validate raw JSON-like case facts (schema, then consistency) as CaseFacts, or raise FactsError."""
     problems = validate_facts(data)
     if problems:
         raise FactsError(problems)
@@ -154,4 +154,9 @@ def parse_facts(data: object) -> CaseFacts:
     values["prior_systemic_therapy"] = tuple(
         PriorTherapy(**line) for line in (data.get("prior_systemic_therapy") or ())
     )
-    return CaseFacts(**values)
+    facts = CaseFacts(**values)
+    # Imported here: the consistency rules import CaseFacts from this module.
+    from guidelines.engine.consistency import require_consistent
+
+    require_consistent(facts)
+    return facts

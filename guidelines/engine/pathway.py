@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guidelines.engine.catalogue import CATALOGUE, STATUSES, STRENGTHS
+from guidelines.engine.consistency import Finding
 
 CONTRACT = "pathway/v1"
 ENGINE_VERSION = "1.0.0"
@@ -114,6 +115,8 @@ class Pathway:
     followup: FollowUp
     notes: tuple[str, ...] = ()
     missing: tuple[MissingFact, ...] = ()
+    # Possible but unusual combinations of facts (guidelines.engine.consistency): the board checks them.
+    warnings: tuple[Finding, ...] = ()
 
     def get(self, code: str) -> Recommendation | None:
         """Return the item with this code, if the pathway lists it."""
@@ -147,6 +150,9 @@ class Pathway:
             },
             "notes": list(self.notes),
             "missing": [{"field": item.field, "reason": item.reason} for item in self.missing],
+            "warnings": [
+                {"code": item.rule, "fields": list(item.fields), "message": item.message} for item in self.warnings
+            ],
         }
 
 

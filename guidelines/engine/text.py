@@ -33,6 +33,9 @@ def pathway_as_text(pathway: Pathway) -> str:
     decision = pathway.decision_point
     lines.append(f"Site group: {pathway.site_group}; setting: {pathway.setting}")
     lines.append(f"Decision point: {decision.code.replace('_', ' ')} (line {decision.line})")
+    if pathway.warnings:
+        lines.append("Check the record (unusual combinations of facts):")
+        lines.extend(f"  ! {warning.message}" for warning in pathway.warnings)
     lines.append("")
     for item in pathway.recommendations:
         done = "" if item.done is None else (" [done]" if item.done else " [outstanding]")

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from guidelines.engine.catalogue import TREATMENT_CODES
+from guidelines.engine.consistency import EXTENT_OF_FIGO, FIGO_SIZE_CM
 from guidelines.engine.facts import SCHEMA
 
 PROPERTIES: dict[str, Any] = SCHEMA["properties"]
@@ -84,4 +85,45 @@ FACT_VALUES["metastatic_sites"] = st.lists(
     st.sampled_from(PROPERTIES["metastatic_sites"]["items"]["enum"]), unique=True, max_size=4
 )
 FACT_VALUES["prior_systemic_therapy"] = prior_lines
-raw_facts = _object(PROPERTIES, REQUIRED, FACT_VALUES)
+# Schema-valid facts, contradictory ones included (the consistency check must refuse those).
+any_raw_facts = _object(PROPERTIES, REQUIRED, FACT_VALUES)
+
+
+def _drop(data: dict[str, Any], *names: str) -> None:
+    for name in names:
+        data.pop(name, None)
+
+
+def consistent(data: dict[str, Any]) -> dict[str, Any]:
+    """The same facts with every combination guidelines.engine.consistency refuses taken out."""
+    data = {**data, "prior_systemic_therapy": [dict(line) for line in data.get("prior_systemic_therapy", [])]}
+    if data["primary_site"] != "pancreas":
+        _drop(data, "pancreatic_location")
+    stage = data.get("figo_stage")
+    if data["primary_site"] != "cervix":
+        _drop(data, "figo_stage")
+    elif stage is not None:
+        data["extent"] = EXTENT_OF_FIGO[stage]
+        low, high = FIGO_SIZE_CM.get(stage, (0, None))
+        size = data.get("tumor_size_cm")
+        if size is not None and (size < low or (high is not None and size >= high)):
+            _drop(data, "tumor_size_cm")
+        if stage != "IVB":
+            _drop(data, "metastatic_sites")
+    if data["extent"] != "metastatic":
+        _drop(data, "metastatic_sites", "liver_dominant", "brain_metastases_count")
+    if "brain" in data.get("metastatic_sites", []) and data.get("brain_metastases_count") == 0:
+        _drop(data, "brain_metastases_count")
+    if data.get("ngs") == "not_done":
+        _drop(data, "tmb_high")
+    for line in data["prior_systemic_therapy"]:
+        if line.get("progressed") is False:
+            _drop(line, "months_to_progression", "progressed_off_treatment")
+            if line.get("best_response") == "PD":
+                _drop(line, "best_response")
+    if not data["prior_systemic_therapy"]:
+        _drop(data, "prior_systemic_therapy")
+    return data
+
+
+raw_facts = any_raw_facts.map(consistent)

@@ -12,6 +12,13 @@ EARLY = ["IA1", "IA2", "IB1", "IB2"]
 BULKY = ["IB3", "IIA1", "IIA2"]
 PELVIC_ADVANCED = ["IIB", "IIIA", "IIIB", "IIIC1", "IIIC2", "IVA"]
 NO_RISK = {"tumor_size_cm": 1.5, "deep_stromal_invasion": False, "lvsi": False}
+# FIGO IB2 is 2 to < 4 cm: its size is the ">2 cm" risk factor itself.
+SIZE_OF_STAGE = {"IB2": 3.0}
+
+
+def no_risk(stage: str) -> dict[str, object]:
+    """No high-risk factor beyond what the stage itself implies (IB2 is > 2 cm)."""
+    return {**NO_RISK, "tumor_size_cm": SIZE_OF_STAGE.get(stage, NO_RISK["tumor_size_cm"])}
 
 
 @pytest.mark.parametrize("stage", EARLY)
@@ -19,7 +26,7 @@ def test_early_stage_radical_hysterectomy_first(stage):
     """Paper: "For patients with disease confined to the cervix and <4 cm in size (FIGO stage IA1-IB2),
     surgery remains the first line of treatment. Standard surgery includes a radical hysterectomy and either
     sentinel lymph node biopsies or complete pelvic lymphadenectomy"."""
-    path = pathway(CERVIX_NEC, figo_stage=stage, **NO_RISK)
+    path = pathway(CERVIX_NEC, figo_stage=stage, **no_risk(stage))
     assert status(path, "radical_hysterectomy") == "recommended"
     assert not offered(path, "definitive_chemoradiation")
     assert not offered(path, "neoadjuvant_chemotherapy_surgery")
@@ -29,7 +36,7 @@ def test_early_stage_radical_hysterectomy_first(stage):
 def test_early_stage_open_not_minimally_invasive_and_no_fertility_sparing(stage):
     """Paper: "we recommend an open surgery as opposed to a minimally invasive approach"; "Fertility-sparing
     surgeries such as cone biopsy or radical trachlectomy should not be performed"."""
-    path = pathway(CERVIX_NEC, figo_stage=stage, **NO_RISK)
+    path = pathway(CERVIX_NEC, figo_stage=stage, **no_risk(stage))
     assert status(path, "minimally_invasive_hysterectomy") == "not_recommended"
     assert status(path, "fertility_sparing_surgery") == "not_recommended"
 
@@ -39,21 +46,21 @@ def test_early_stage_open_not_minimally_invasive_and_no_fertility_sparing(stage)
 def test_early_stage_six_cycles_adjuvant_cisplatin_etoposide_by_consensus(stage, decision):
     """Paper: "By consensus, we, therefore, recommend six cycles of adjuvant cisplatin and etoposide for
     patients with early stage disease who undergo surgery as primary therapy"."""
-    rec = item(pathway(CERVIX_NEC, figo_stage=stage, **NO_RISK, **decision), "adjuvant_chemotherapy")
+    rec = item(pathway(CERVIX_NEC, figo_stage=stage, **no_risk(stage), **decision), "adjuvant_chemotherapy")
     assert rec.status == "recommended"
     assert rec.strength == "consensus"
 
 
 @pytest.mark.parametrize(
     "risk",
-    [{"tumor_size_cm": 2.5}, {"deep_stromal_invasion": True}, {"lvsi": True}],
+    [{"figo_stage": "IB2", "tumor_size_cm": 2.5}, {"deep_stromal_invasion": True}, {"lvsi": True}],
     ids=["over_2cm", "deep_stromal_invasion", "lvsi"],
 )
 def test_early_stage_high_risk_factor_adds_pelvic_radiation_by_consensus(risk):
     """Paper: "we recommend postoperative radiation in addition to chemotherapy as adjuvant therapy in
     patients with high-risk factors such as tumors >2 cm, deep stromal invasion and/or lymphovascular space
     invasion (consensus)"."""
-    rec = item(pathway(CERVIX_NEC, figo_stage="IB1", **{**NO_RISK, **risk}), "adjuvant_pelvic_radiation")
+    rec = item(pathway(CERVIX_NEC, **{"figo_stage": "IB1", **NO_RISK, **risk}), "adjuvant_pelvic_radiation")
     assert rec.status == "recommended"
     assert rec.strength == "consensus"
 
@@ -104,11 +111,10 @@ def test_iib_to_iva_chemoradiation_with_curative_intent(stage):
     assert not offered(path, "fertility_sparing_surgery")
 
 
-@pytest.mark.parametrize("extent", ["metastatic", "locally_advanced"])
-def test_ivb_palliative_cisplatin_etoposide(extent):
+def test_ivb_palliative_cisplatin_etoposide():
     """Paper: "For metastatic disease to liver, lungs, or peritoneum (stage IVB), palliative chemotherapy with
     cisplatin and etoposide is recommended"."""
-    path = pathway(CERVIX_NEC, figo_stage="IVB", extent=extent, metastatic_sites=["lung"])
+    path = pathway(CERVIX_NEC, figo_stage="IVB", extent="metastatic", metastatic_sites=["lung"])
     rec = item(path, "platinum_etoposide")
     assert rec.status == "recommended"
     assert rec.line == 1

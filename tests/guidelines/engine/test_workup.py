@@ -4,6 +4,7 @@ re-biopsy, CNS imaging, cardiac and hereditary evaluation."""
 import pytest
 
 from tests.guidelines.factories import (
+    LOCALIZED_NEC,
     LOCALIZED_NET,
     NEC,
     codes,
@@ -45,7 +46,8 @@ def test_table1_g3_net_sstr_pet_at_baseline_by_consensus():
     """Paper: "There was consensus among panelists that SSTR imaging should be obtained at baseline for all
     patients with a G3 NET as this will be required if 177Lu-DOTATATE is being considered"."""
     for extent in ("metastatic", "localized"):
-        rec = item(pathway(extent=extent, sstr_imaging="not_done"), "sstr_pet")
+        sites = ("liver",) if extent == "metastatic" else ()
+        rec = item(pathway(extent=extent, metastatic_sites=sites, sstr_imaging="not_done"), "sstr_pet")
         assert rec.status == "recommended"
         assert rec.strength == "consensus"
         assert rec.done is False
@@ -116,7 +118,8 @@ def test_nec_ngs_and_mmr_routinely_by_consensus(extent):
     """Paper: "There was consensus from the group that NGS and MMR testing should be routinely conducted for
     patients with an NEC as this may identify targets for disease-agnostic treatments"; Table 1: "should
     not delay initiation of treatment"."""
-    path = pathway(NEC, extent=extent, mmr="not_done", ngs="pending")
+    sites = ("liver",) if extent == "metastatic" else ()
+    path = pathway(NEC, extent=extent, metastatic_sites=sites, mmr="not_done", ngs="pending")
     for code in ("mmr_msi_testing", "ngs"):
         rec = item(path, code)
         assert rec.status == "recommended"
@@ -190,7 +193,7 @@ def test_net_in_the_gynecologic_tract_rules_out_a_gi_primary(site):
 
 def test_nec_in_the_gynecologic_tract_does_not_need_a_gi_primary_ruled_out():
     """The rule-out concerns a NET found in the gynecologic tract ("the vast majority will be NEC")."""
-    assert "rule_out_gi_primary" not in codes(pathway(NEC, primary_site="cervix", extent="localized"))
+    assert "rule_out_gi_primary" not in codes(pathway(LOCALIZED_NEC, primary_site="cervix"))
 
 
 # --- Re-biopsy at progression -----------------------------------------------------------------------------
