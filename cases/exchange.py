@@ -30,8 +30,10 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from cases.facts import with_record
 from cases.models import Case, Patient
 from cases.models.records import Finding
+from cases.pathway import pathway_for_case
 
 FORMAT = "nanets-cases/1"
 ENVELOPE_KEYS = ("format", "exported_at", "migration", "patients", "cases")
@@ -656,6 +658,16 @@ def _write(
     return created
 
 
+def _contradictions(created: Iterable[_Incoming]) -> list[Problem]:
+    """The imported cases whose facts contradict each other (the engine's consistency check), by place."""
+    places = {item.record.pk: item.where for item in created if isinstance(item.record, Case)}
+    problems = []
+    for case in with_record(Case.objects.filter(pk__in=places)).order_by("pk"):
+        for conflict in pathway_for_case(case).conflicts:
+            problems.append(Problem(places[case.pk], f"contradictory facts: {conflict.message}"))
+    return problems
+
+
 def _reset_sequences(created: Iterable[type[models.Model]]) -> None:
     """Move id sequences past the imported ids so new records do not collide (PostgreSQL)."""
     statements = connection.ops.sequence_reset_sql(no_style(), list(created))
@@ -709,6 +721,10 @@ def import_document(
             raise ImportRejected(
                 [Problem("database", f"refused the import ({type(error).__name__})")]
             ) from None
+        contradictions = _contradictions(item for item in incoming if item.existing is None)
+        if contradictions:
+            # Inside the transaction: raising rolls the written records back.
+            raise ImportRejected(contradictions)
         summary = ImportSummary(dry_run=dry_run)
         for item in incoming:
             counter = summary.unchanged if item.existing is not None else summary.created

@@ -7,16 +7,17 @@ from typing import Any
 
 from cases.facts import MissingFact, facts_dict_for_case, facts_for_case, missing_required
 from cases.models import Case
-from guidelines.engine import Pathway, build_pathway
+from guidelines.engine import ContradictoryFacts, Finding, Pathway, build_pathway
 
 
 @dataclass(frozen=True)
 class CasePathway:
-    """A case's facts with its pathway, or the required facts still missing (then pathway is None)."""
+    """A case's facts with its pathway, or why there is none: required facts missing, or contradictions."""
 
     facts: dict[str, Any]
     pathway: Pathway | None
     missing: list[MissingFact]
+    conflicts: tuple[Finding, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -30,4 +31,8 @@ def pathway_for_case(case: Case) -> CasePathway:
     missing = missing_required(facts)
     if missing:
         return CasePathway(facts, None, missing)
-    return CasePathway(facts, build_pathway(facts_for_case(case)), [])
+    try:
+        return CasePathway(facts, build_pathway(facts_for_case(case)), [])
+    except ContradictoryFacts as refused:
+        # No plan from facts that contradict each other: the page lists the contradictions instead.
+        return CasePathway(facts, None, [], refused.conflicts)

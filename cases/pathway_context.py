@@ -20,7 +20,7 @@ from cases.facts import with_record
 from cases.models import Case
 from cases.models import choices as ch
 from cases.pathway import CasePathway, pathway_for_case
-from cases.workup import STEPS
+from cases.workup import STEPS, conflict_items, finding_step
 from guidelines.engine import ENGINE_VERSION, GUIDELINE, Pathway, Recommendation
 from guidelines.engine.pathway import CONTRACT, FollowUp, ImagingPhase
 from guidelines.engine.text import CLASSIFICATION_NAMES
@@ -583,6 +583,15 @@ def pathway_context(
         "result": result,
         "pathway": pathway,
         "missing": missing_views(result),
+        "contradictions": conflict_items(result),
+        "fact_warnings": [
+            {
+                "message": item.message,
+                "step": finding_step(item),
+                "step_label": STEP_LABELS[finding_step(item)],
+            }
+            for item in (pathway.warnings if pathway else ())
+        ],
         "facts_table": fact_rows(result.facts),
         "guideline": GUIDELINE,
         "engine_version": ENGINE_VERSION,

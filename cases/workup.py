@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cases.models import Case
 from cases.pathway import CasePathway
+from guidelines.engine import Finding
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,39 @@ class GateItem:
     step: str
 
 
+def fact_step(name: str) -> str:
+    """The workup step where a fact is entered (a nested one, prior_systemic_therapy[0].progressed, too)."""
+    # Imported here: pathway_context imports this module; FACTS is the one table of facts and steps.
+    from cases.pathway_context import FACTS
+
+    return FACTS[re.split(r"[.\[]", name, maxsplit=1)[0]].step
+
+
+def finding_step(finding: Finding) -> str:
+    """The step holding the later of a finding's two fields: where the contradiction is shown and fixed."""
+    return max((fact_step(name) for name in finding.fields), key=STEP_SLUGS.index)
+
+
+@dataclass(frozen=True)
+class ConflictItem:
+    """A contradiction in the record and the workup step that shows it."""
+
+    message: str
+    fields: tuple[str, ...]
+    step: str
+
+
+def conflict_items(case_pathway: CasePathway, step: str | None = None) -> list[ConflictItem]:
+    """The record's contradictions (those shown on one step when step is given)."""
+    items = [ConflictItem(item.message, item.fields, finding_step(item)) for item in case_pathway.conflicts]
+    return [item for item in items if step is None or item.step == step]
+
+
 def readiness_gaps(case_pathway: CasePathway, case: Case) -> list[GateItem]:
     """What the engine needs for its decision and the record lacks (empty: ready for board)."""
     facts = case_pathway.facts
     gaps = [GateItem(item.label, item.step) for item in case_pathway.missing]
+    gaps += [GateItem(f"Contradiction: {item.message}", item.step) for item in conflict_items(case_pathway)]
     if facts.get("ki67_percent") is None and facts.get("mitoses_per_2mm2") is None:
         gaps.append(GateItem("Ki-67 or mitotic count (grading)", "pathology"))
     if case.primary_site == "cervix" and facts.get("extent") in ("localized", "locally_advanced"):

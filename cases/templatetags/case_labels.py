@@ -2,7 +2,9 @@
 
 from django import template
 
+from cases.pathway import CasePathway
 from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
+from cases.workup import STEP_BY_SLUG, ConflictItem, conflict_items
 from guidelines.engine.text import CLASSIFICATION_NAMES
 
 register = template.Library()
@@ -86,3 +88,15 @@ def code_text(value: object) -> str:
     if value is False:
         return "No"
     return str(value).replace("_", " ")
+
+
+@register.filter
+def contradictions(case_pathway: CasePathway) -> list[ConflictItem]:
+    """The record's contradictions, each with the workup step that shows it."""
+    return conflict_items(case_pathway)
+
+
+@register.filter
+def step_title(slug: str) -> str:
+    """A workup step's title ("staging" -> "Extent and staging")."""
+    return STEP_BY_SLUG[slug].title

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.forms import BaseForm, BaseModelFormSet, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -31,8 +32,16 @@ from cases.forms import (
 )
 from cases.models import Case, WorkupDraft
 from cases.pathway import CasePathway, pathway_for_case
-from cases.workup import STEP_BY_SLUG, STEP_SLUGS, STEPS, progress, readiness_gaps
-from guidelines.engine import FactsError, build_pathway, parse_facts
+from cases.workup import (
+    STEP_BY_SLUG,
+    STEP_SLUGS,
+    STEPS,
+    ConflictItem,
+    conflict_items,
+    progress,
+    readiness_gaps,
+)
+from guidelines.engine import ContradictoryFacts, FactsError, build_pathway, parse_facts
 
 SINGLE_RECORD_FORMS: dict[str, type[ModelForm]] = {
     "pathology": PathologyForm,
@@ -186,6 +195,8 @@ def live_pathway(case: Case, forms: StepForms | None = None) -> CasePathway:
         return current
     try:
         pathway = build_pathway(parse_facts(facts))
+    except ContradictoryFacts as refused:
+        return CasePathway(facts, None, [], refused.conflicts)
     except FactsError:
         return current
     return CasePathway(facts, pathway, [])
@@ -203,6 +214,8 @@ def _context(
     if bound_invalid:
         problems.add(step)
     case_pathway = live_pathway(case, forms) if case is not None else None
+    if case_pathway is not None:
+        problems |= {item.step for item in conflict_items(case_pathway)}
     index = STEP_SLUGS.index(step)
     context = {
         "case": case,
@@ -215,6 +228,7 @@ def _context(
         "previous_step": STEPS[index - 1] if index > 0 else None,
         "next_step": STEPS[index + 1] if index + 1 < len(STEPS) else None,
         "restored_draft": extra.pop("restored_draft", None),
+        "step_conflicts": conflict_items(case_pathway, step) if case_pathway is not None else [],
     }
     if case is not None and step == "review" and case_pathway is not None:
         context["gaps"] = readiness_gaps(case_pathway, case)
@@ -279,9 +293,11 @@ def _save_step(request: HttpRequest, case: Case, step: str) -> HttpResponse:
         services.save_draft(request.user, case, step, _draft_data(request))
         return render(request, TEMPLATE, _context(request, case, step, forms), status=422)
     try:
-        _write_step(request, case, step, forms)
+        contradictions = _write_consistent_step(request, case, step, forms)
     except services.StaleEdit as conflict:
         return _refuse_stale_edit(request, case, step, conflict)
+    if contradictions:
+        return _refuse_contradiction(request, case, step, contradictions)
     messages.success(request, f"{STEP_BY_SLUG[step].title} saved.")
     following = STEPS[STEP_SLUGS.index(step) + 1].slug
     return redirect("cases:workup", pk=case.pk, step=following)
@@ -297,6 +313,38 @@ def _write_step(request: HttpRequest, case: Case, step: str, forms: StepForms) -
         services.save_rows(request.user, case, forms.forms["studies"], step)  # type: ignore[arg-type]
     elif step == "treatment":
         services.save_treatment(request.user, case, forms.forms["resection"], forms.forms["lines"])  # type: ignore[arg-type]
+
+
+def _write_consistent_step(
+    request: HttpRequest, case: Case, step: str, forms: StepForms
+) -> list[ConflictItem]:
+    """Save the step unless the record would then contradict itself on this step (then nothing is saved)."""
+    # The facts are derived across steps (sites from every study, the latest staging), so the check runs on
+    # the record as saved, inside the transaction that is rolled back when it fails.
+    with transaction.atomic():
+        _write_step(request, case, step, forms)
+        contradictions = conflict_items(pathway_for_case(_case(case.pk)), step)
+        if contradictions:
+            transaction.set_rollback(True)
+    return contradictions
+
+
+def _refuse_contradiction(
+    request: HttpRequest, case: Case, step: str, contradictions: list[ConflictItem]
+) -> HttpResponse:
+    """Keep the input, save nothing, and put each contradiction next to the field that holds it."""
+    services.save_draft(request.user, case, step, _draft_data(request))
+    fresh = _case(case.pk)
+    forms = _forms_for(step, fresh, request.POST, request)
+    forms.is_valid()
+    for item in contradictions:
+        for form in forms.forms.values():
+            if isinstance(form, ModelForm):
+                for name in item.fields:
+                    if name in form.fields:
+                        form.add_error(name, item.message)
+    message = "Not saved: the record would contradict itself. Correct one of the two facts named below."
+    return render(request, TEMPLATE, _context(request, fresh, step, forms, conflict=message), status=422)
 
 
 def _refuse_stale_edit(

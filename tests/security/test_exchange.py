@@ -111,8 +111,8 @@ def seed_full_record():
     valid(
         StagingAssessmentFactory(
             case=cervix,
-            extent="localized",
-            figo_stage="IB2",
+            extent="metastatic",
+            figo_stage="IVB",
             tumor_size_cm=Decimal("3.5"),
             deep_stromal_invasion=True,
             lvsi=False,
@@ -399,6 +399,18 @@ def figo_on_colon(document):
     return document
 
 
+def localized_with_distant_sites(document):
+    """A case whose imaging shows distant metastases, its staging changed to localized."""
+    case = next(
+        c
+        for c in document["cases"]
+        if c["staging_assessments"] and any(study["metastatic_sites"] for study in c["imaging_studies"])
+    )
+    for staging in case["staging_assessments"]:
+        staging.update(extent="localized", figo_stage=None, liver_dominant=None, high_systemic_burden=None)
+    return document
+
+
 def resection_without_date(document):
     case = next(c for c in document["cases"] if c["resections"] and c["resections"][0]["margin"] == "R1")
     case["resections"][0]["resected_on"] = None
@@ -435,6 +447,10 @@ BAD_DOCUMENTS = {
     "FIGO stage on a colon case": (
         figo_on_colon,
         "].staging_assessments[0].figo_stage: FIGO 2018 staging applies to a cervical primary only.",
+    ),
+    "contradictory facts": (
+        localized_with_distant_sites,
+        ": contradictory facts: extent: localized contradicts metastatic_sites: ",
     ),
     "resection without its date": (
         resection_without_date,
@@ -691,3 +707,22 @@ def test_problems_are_capped_on_screen(export_file):
     assert status == 2
     assert "more problem(s)" in err
     assert len(err.splitlines()) == 202
+
+
+def test_contradictory_case_is_refused_naming_the_case_and_both_fields(export_file):
+    """The engine's consistency check runs on import: the record is named, nothing is written."""
+    document = json.loads(export_file.read_text(encoding="utf-8"))
+    localized_with_distant_sites(document)
+    index = next(
+        i
+        for i, c in enumerate(document["cases"])
+        if c["staging_assessments"]
+        and c["staging_assessments"][0]["extent"] == "localized"
+        and any(s["metastatic_sites"] for s in c["imaging_studies"])
+    )
+    wipe_clinical_records()
+    export_file.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    out, err, status = import_from(export_file)
+    assert status == 2
+    assert f"cases[{index}]: contradictory facts: extent: localized contradicts metastatic_sites: " in err
+    assert counts() == {name: 0 for name in counts()}
