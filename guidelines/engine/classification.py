@@ -29,6 +29,12 @@ def _ihc_supports_nec(facts: CaseFacts) -> bool:
     return facts.p53_ihc == "aberrant" or facts.rb_ihc == "lost"
 
 
+def _nec_morphology(facts: CaseFacts) -> bool:
+    """Small-cell or large-cell morphology: "NECs are poorly differentiated and include small-cell and
+    large-cell variants" (Initial assessment > Pathology > Definition and WHO criteria)."""
+    return facts.morphology in ("small_cell", "large_cell")
+
+
 def _ihc_supports_net(facts: CaseFacts) -> bool:
     return facts.p53_ihc == "wild_type" and facts.rb_ihc == "retained"
 
@@ -49,8 +55,9 @@ def classify(facts: CaseFacts) -> Classification:
     if facts.sstr2a_ihc == "diffuse_strong":
         flags.append("sstr2a_diffuse_strong")
 
-    low_grade_morphology_possible = facts.differentiation == "well" or (
-        facts.differentiation == "indeterminate" and not facts.non_neuroendocrine_component
+    low_grade_morphology_possible = not _nec_morphology(facts) and (
+        facts.differentiation == "well"
+        or (facts.differentiation == "indeterminate" and not facts.non_neuroendocrine_component)
     )
     if low_grade_morphology_possible and indices_known and not basis:
         notes.append(
@@ -116,14 +123,33 @@ def _classify_well_differentiated(
             "contradictory; expert pathology review."
         )
         return Classification(INDETERMINATE, basis, tuple(notes), tuple(flags))
+    if _nec_morphology(facts):
+        # A small-/large-cell variant is by definition a poorly differentiated NEC: the record contradicts
+        # itself, whatever else it holds (a lower-grade component cannot settle that).
+        flags.append("discordant")
+        notes.append(
+            f"Reported well differentiated, yet {str(facts.morphology).replace('_', '-')} morphology is a NEC "
+            "variant: contradictory; expert pathology review and FDG-PET before treatment."
+        )
+        return Classification(INDETERMINATE, basis, tuple(notes), tuple(flags))
+    if _ihc_supports_nec(facts) and not facts.lower_grade_component:
+        # "Generally support a diagnosis of NEC over G3 NET": against a morphology-only G3 NET diagnosis the
+        # type is unsettled, so no G3 NET-only advice (e.g. against platinum) is given.
+        flags.append("discordant")
+        notes.append(
+            "Reported well differentiated, yet mutant-pattern p53 and/or Rb loss generally support NEC over "
+            "G3 NET: G3 NET vs NEC unsettled; expert pathology review and FDG-PET before treatment."
+        )
+        return Classification(INDETERMINATE, basis, tuple(notes), tuple(flags))
     notes.append("Well-differentiated high-grade NET (G3): diagnosis made predominantly on morphology.")
     if facts.lower_grade_component:
         notes.append("A lower-grade (G1/G2) NET component confirms G3 NET.")
     if _ihc_supports_nec(facts):
         flags.append("discordant")
         notes.append(
-            "Mutant-pattern p53 and/or Rb loss support NEC over G3 NET (supportive, not diagnostic): "
-            "review morphology; FDG-PET helps where the distinction is unclear."
+            "Mutant-pattern p53 and/or Rb loss support NEC (supportive, not diagnostic), but the lower-grade "
+            "component confirms G3 NET: expert pathology review and FDG-PET; G3 NET-only advice against "
+            "platinum is not applied."
         )
     if facts.ki67_percent is not None and facts.ki67_percent >= 55:
         notes.append("Ki-67 >= 55%: Ki-67 alone does not separate G3 NET from NEC (ranges overlap).")
@@ -134,11 +160,15 @@ def _classify_indeterminate(
     facts: CaseFacts, basis: tuple[str, ...], indices_known: bool, notes: list[str], flags: list[str]
 ) -> Classification:
     if indices_known and not basis:
-        # Only reached with a non-neuroendocrine component: a MiNEN-like tumour with low indices.
+        # Only reached with a non-neuroendocrine component or small-/large-cell morphology (NEC features)
+        # alongside low indices.
         flags.append("discordant")
-        notes.append(
-            "A non-neuroendocrine component with Ki-67 <= 20% and mitoses <= 20 per 2 mm2: unresolved."
+        feature = (
+            f"{facts.morphology.replace('_', '-')} morphology"
+            if facts.morphology in ("small_cell", "large_cell")
+            else "a non-neuroendocrine component"
         )
+        notes.append(f"NEC features ({feature}) with Ki-67 <= 20% and mitoses <= 20 per 2 mm2: unresolved.")
         return Classification(INDETERMINATE, basis, tuple(notes), tuple(flags))
     if not indices_known:
         flags.append("grade_unknown")

@@ -45,8 +45,8 @@ def test_flowchart_highlights_the_route_of_a_second_line_nec(demo_cases):
         "Pancreatic",
         "After progression",
         "Recommended (4)",
-        "Consider (5)",
-        "Not recommended (9)",
+        "Consider (4)",
+        "Not recommended (10)",
     ]
     assert "choosing line 2" in svg
     assert route.text.startswith("Poor → NEC → Metastatic → Pancreatic → After progression")

@@ -66,7 +66,8 @@ def _trial_reasons(ctx: Context) -> list[str]:
     code = ctx.classification.code
     reasons = ["Prospective data are lacking: the panel encourages trial participation whenever possible"]
     if code == G3_NET and ctx.metastatic:
-        reasons.append("PRRT: NETTER-2 (NCT03972488), COMPOSE (NCT04919226)")
+        # NETTER-2 (NCT03972488) "completed accrual in late 2022": no longer a trial to enrol in.
+        reasons.append("PRRT: COMPOSE (NCT04919226), 177Lu-edotreotide vs best standard of care")
         if "liver" in ctx.sites:
             reasons.append("Liver-directed: RETNET (NCT02724540)")
     elif code == G3_NET and ctx.facts.primary_site == "pancreas":

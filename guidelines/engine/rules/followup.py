@@ -26,7 +26,9 @@ def followup_for(ctx: Context) -> FollowUp:
     """The follow-up schedule for this case."""
     code = ctx.classification.code
     imaging: tuple[ImagingPhase, ...]
-    if ctx.metastatic:
+    # Table 3 is for "patients being treated for a metastatic G3 neuroendocrine neoplasm"; progression on
+    # systemic therapy puts the patient there whatever extent the record still shows.
+    if ctx.metastatic or ctx.decision.code == "after_progression":
         return _monitoring(ctx)
     if code == G3_NET:
         imaging, notes = (

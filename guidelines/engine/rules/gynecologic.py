@@ -16,6 +16,11 @@ PELVIC_ADVANCED_STAGES: Final = frozenset({"IIB", "IIIA", "IIIB", "IIIC1", "IIIC
 def add_localized_gynecologic_nec(ctx: Context, plan: Plan) -> None:
     """Cervical NEC confined to the pelvis, by FIGO stage (Localized gynecologic G3 NEC)."""
     facts = ctx.facts
+    if facts.etoposide_unsuitable:
+        plan.note(
+            "Etoposide recorded as unsuitable: the paper's gynecologic regimens are cisplatin/etoposide and it "
+            "names no alternative for the cervix; the board decides the chemotherapy partner."
+        )
     if facts.primary_site != "cervix":
         plan.note(
             f"Localized NEC with a {ctx.site_label}: the paper's stage-based recommendations concern the "
@@ -165,6 +170,12 @@ def _bulky_cervix(ctx: Context, plan: Plan, stage: str) -> None:
 def add_metastatic_gynecologic_nec(ctx: Context, plan: Plan) -> None:
     """Metastatic (FIGO IVB) or recurrent gynecologic NEC."""
     facts = ctx.facts
+    if ctx.decision.code != "after_progression" and facts.etoposide_unsuitable:
+        plan.note(
+            "Etoposide recorded as unsuitable: for stage IVB gynecologic NEC the paper names only palliative "
+            "cisplatin/etoposide and no alternative; the board decides."
+        )
+        return
     if ctx.decision.code != "after_progression":
         plan.add(
             "platinum_etoposide",

@@ -94,6 +94,10 @@ def add_localized_gi_nec(ctx: Context, plan: Plan) -> None:
             definitive_why.append(
                 f"{ctx.site_label.capitalize()}: chemoradiation is favoured over a higher-morbidity surgery"
             )
+        if facts.etoposide_unsuitable:
+            definitive_why.append(
+                "Etoposide recorded as unsuitable: carboplatin/paclitaxel with the radiation"
+            )
         if radiation_possible:
             plan.add(
                 "definitive_chemoradiation",
@@ -104,16 +108,20 @@ def add_localized_gi_nec(ctx: Context, plan: Plan) -> None:
             )
         else:
             plan.note("Radiation recorded as not feasible: definitive chemoradiation is not listed.")
-        plan.add(
-            "platinum_etoposide",
-            "consider",
-            "not_voted",
-            sections.LOCALIZED_NEC_SURGERY,
-            [
-                "Localized NEC: the panel strongly recommends MDT evaluation and consideration of systemic therapy"
-            ],
-            line=1,
-        )
+        if facts.etoposide_unsuitable:
+            plan.note("Platinum/etoposide not listed: etoposide recorded as unsuitable for this patient.")
+        else:
+            plan.add(
+                "platinum_etoposide",
+                "consider",
+                "not_voted",
+                sections.LOCALIZED_NEC_SURGERY,
+                [
+                    "Localized NEC: the panel strongly recommends MDT evaluation and consideration of systemic "
+                    "therapy"
+                ],
+                line=1,
+            )
         if facts.resectable is not False:
             surgery_why = [
                 "No consensus on surgery for NEC; viewed more favourably after systemic therapy and/or "
@@ -203,5 +211,12 @@ def _after_gi_nec_resection(ctx: Context, plan: Plan) -> None:
         "consider",
         "consensus",
         sections.LOCALIZED_NEC_RADIATION,
-        ["After surgery: 4-6 cycles of platinum/etoposide, with radiation at some point, to be considered"],
+        [
+            "After surgery: 4-6 cycles of platinum/etoposide, with radiation at some point, to be considered",
+            *(
+                ["Etoposide recorded as unsuitable: see carboplatin/paclitaxel"]
+                if facts.etoposide_unsuitable
+                else []
+            ),
+        ],
     )

@@ -36,6 +36,15 @@ def add_metastatic_g3_net(ctx: Context, plan: Plan) -> None:
         ],
         evidence="Liver resection/ablation of G3 NEN: median OS 35.9 months, 5-year OS 43%; better with Ki-67 < 55%",
     )
+    if ctx.facts.mmr == "deficient" or ctx.facts.tmb_high:
+        # The agnostic approvals make single- or dual-agent immunotherapy an option for this tumour
+        # (ici_dmmr_tmb); "not supported by data" concerns unselected G3 NET.
+        plan.note(
+            "dMMR/MSI-high or TMB-high G3 NET: the paper's 'the role of immunotherapy in G3 NET is not "
+            "supported by data' concerns unselected G3 NET; agnostic immunotherapy (pembrolizumab, "
+            "dostarlimab) is listed in the refractory setting."
+        )
+        return
     for code in ("ici_single_agent", "ici_dual"):
         plan.add(
             code,
@@ -104,11 +113,13 @@ def _front_line(ctx: Context, plan: Plan) -> None:
     elif facts.sstr_imaging not in SSTR_POSITIVE:
         plan.need("sstr_imaging", "SSA (front line) and PRRT (later) require SSTR-positive imaging")
         plan.note("SSTR imaging not recorded: SSA is appropriate only if SSTR imaging is positive.")
-    captem_site, _ = _site_reason(ctx, "pancreatic (particularly) and bowel primaries")
+    captem_site, captem_strength = _site_reason(ctx, "pancreatic (particularly) and bowel primaries")
+    if ctx.facts.primary_site in BOWEL_SITES:
+        captem_site += ": may also benefit, though the data in bowel primaries are less strong"
     plan.add(
         "captem",
         "consider",
-        "majority",
+        captem_strength,
         sections.NET_FRONT_LINE,
         [
             "Appropriate front-line option, particularly for pancreatic primaries (bowel may also benefit)",
@@ -116,7 +127,9 @@ def _front_line(ctx: Context, plan: Plan) -> None:
         ],
         line=1,
         evidence=(
-            "Response 12-38%, PFS 6.7-15 months; EA2142 PFS 3.45 vs 5.36 months (EP), OS 12.6 vs 10.6 months. "
+            "Response 12-38%, PFS 6.7-15 months. EA2142 (63 non-small-cell GEP G3 NEN, a mixed cohort: "
+            "21 G3 NET, 36 NEC, 5 unknown): PFS 3.45 months with CAPTEM vs 5.36 months with "
+            "platinum/etoposide (CAPTEM not superior), OS 12.6 vs 10.6 months. "
             "Mayo NET G3 (Liu 2021): ORR 35%, DCR 65%, median PFS 9.4 months"
         ),
     )
@@ -136,7 +149,14 @@ def _front_line(ctx: Context, plan: Plan) -> None:
     platinum_evidence = (
         "Response 0-38%, PFS 2.6-8.9 months; NORDIC NEC G3 NET subset: response 24%, PFS 5 months"
     )
-    if ctx.ki67 is not None and ctx.ki67 < KI67_CUTOFF:
+    if "discordant" in ctx.classification.flags:
+        plan.note(
+            "p53/Rb staining supports NEC in this G3 NET: the G3 NET advice on front-line platinum is not "
+            "applied until expert pathology review and FDG-PET settle the biology."
+        )
+    elif facts.etoposide_unsuitable:
+        plan.note("Platinum/etoposide not listed: etoposide recorded as unsuitable for this patient.")
+    elif ctx.ki67 is not None and ctx.ki67 < KI67_CUTOFF:
         plan.add(
             "platinum_etoposide",
             "not_recommended",
@@ -225,7 +245,9 @@ def _later_lines(ctx: Context, plan: Plan) -> None:
                 ["Progressive G3 NET with homogeneously high SSTR uptake (above liver)"],
                 line=line,
                 evidence=(
-                    "Response 35-42%, PFS 9-14 months; NETTER-2 (NCT03972488), COMPOSE (NCT04919226). "
+                    "Response 35-42%, PFS 9-14 months. NETTER-2 (NCT03972488; G2/3 GEP NET, Ki-67 >= 10 to "
+                    "<= 55%) completed accrual in late 2022; COMPOSE (NCT04919226) is investigating "
+                    "177Lu-edotreotide. "
                     "Mayo NET G3 (Liu 2021): ORR 20%, DCR 70%, PFS 9.13 months"
                 ),
             )
@@ -239,50 +261,61 @@ def _later_lines(ctx: Context, plan: Plan) -> None:
 
 
 def _liver_directed(ctx: Context, plan: Plan) -> None:
+    """Valid as in G2 NET below Ki-67 55%; systemic treatment preferred with Ki-67 >= 55% or extrahepatic disease."""
     facts = ctx.facts
     if "liver" not in ctx.sites or ctx.ki67 is None:
         return
     extrahepatic = sorted(site.replace("_", " ") for site in ctx.sites - {"liver"})
     evidence = "RETNET (NCT02724540) compares bland embolization with chemoembolization"
-    if ctx.ki67 >= KI67_CUTOFF or "bone" in ctx.sites:
-        reasons = [f"Ki-67 {ctx.ki67:g}% (>= 55%)"] if ctx.ki67 >= KI67_CUTOFF else []
-        if "bone" in ctx.sites:
-            reasons.append("bone metastases")
+    dominance = []
+    if facts.liver_dominant:
+        dominance.append("Liver-dominant disease")
+    elif facts.liver_dominant is False:
+        dominance.append(
+            "Not liver-dominant (the paper describes liver-directed therapy for liver-dominant disease)"
+        )
+    if ctx.ki67 >= KI67_CUTOFF:
+        # Outside "valid ... if Ki-67 is <55%", and systemic treatment is preferred: both point away from it.
         plan.add(
             "liver_directed_therapy",
             "not_recommended",
             "not_voted",
             sections.NET_LIVER_DIRECTED,
-            [f"{' and '.join(reasons).capitalize()}: a systemic treatment is preferred"],
+            [
+                f"{ctx.ki67_text()} (>= 55%): liver-directed therapy is considered valid only with Ki-67 < 55%",
+                "With Ki-67 > 55% a systemic treatment is preferred"
+                + (f"; extrahepatic metastases too ({', '.join(extrahepatic)})" if extrahepatic else ""),
+            ],
             evidence=evidence,
         )
         return
-    why = [
-        f"Liver metastases, {ctx.ki67_text()} (< 55%): valid therapy as in G2 NET; technique at the physician's discretion"
-    ]
     if extrahepatic:
-        if not facts.liver_dominant:
-            plan.add(
-                "liver_directed_therapy",
-                "not_recommended",
-                "not_voted",
-                sections.NET_LIVER_DIRECTED,
-                [
-                    f"Extrahepatic metastases ({', '.join(extrahepatic)}) without liver-dominant disease: systemic treatment preferred"
-                ],
-                evidence=evidence,
-            )
-            return
-        why.append(
-            f"Liver-dominant, but extrahepatic disease ({', '.join(extrahepatic)}) favours systemic treatment"
+        # "Preferred" ranks the options; it does not rule liver-directed therapy out (any site, bone included).
+        plan.add(
+            "liver_directed_therapy",
+            "consider",
+            "not_voted",
+            sections.NET_LIVER_DIRECTED,
+            [
+                f"Extrahepatic metastases ({', '.join(extrahepatic)}): a systemic treatment is preferred"
+                + (" (especially with bone metastases)" if "bone" in ctx.sites else ""),
+                f"{ctx.ki67_text()} (< 55%): liver-directed therapy remains a valid option, second to systemic "
+                "treatment",
+                *dominance,
+                "Rate of progression, proliferative activity and the overall disease course are taken into account",
+            ],
+            evidence=evidence,
         )
-    elif facts.liver_dominant:
-        why.append("Liver-dominant disease")
+        return
     plan.add(
         "liver_directed_therapy",
         "consider",
         "consensus",
         sections.NET_LIVER_DIRECTED,
-        why,
+        [
+            f"Liver metastases, {ctx.ki67_text()} (< 55%): valid therapy as in G2 NET; technique at the "
+            "physician's discretion",
+            *dominance,
+        ],
         evidence=evidence,
     )

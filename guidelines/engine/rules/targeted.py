@@ -9,7 +9,7 @@ from guidelines.engine.pathway import Plan
 
 
 def add_agnostic_therapies(ctx: Context, plan: Plan, *, strength_dmmr: str, source_dmmr: str) -> None:
-    """dMMR/TMB-high immunotherapy, NTRK and RET inhibitors (and BRAF for NEC) when the finding is present."""
+    """dMMR/TMB-high immunotherapy, NTRK and RET inhibitors when the finding is present; never a BRAF inhibitor."""
     facts = ctx.facts
     failed = ctx.regimens_failed
     line = ctx.systemic_line
@@ -52,15 +52,32 @@ def add_agnostic_therapies(ctx: Context, plan: Plan, *, strength_dmmr: str, sour
             ["RET fusion: selpercatinib or pralsetinib have disease-agnostic indications"],
             line=line,
         )
-    if nec and facts.braf_v600e and "braf_inhibitor" not in failed:
+    if facts.braf_v600e:
+        _braf(ctx, plan)
+
+
+def _braf(ctx: Context, plan: Plan) -> None:
+    """BRAF V600E: the paper names BRAF inhibitors among the drugs "not approved for treatment of NEC"."""
+    if ctx.classification.code == NEC:
+        # Listed as not recommended, like everolimus and sunitinib from the same sentence, so the board
+        # sees why it is absent; the agnostic options the paper names are ICI, NTRK and RET inhibitors.
         plan.add(
             "braf_inhibitor",
-            "consider",
+            "not_recommended",
             "not_voted",
             sections.NEC_PRRT_TARGETED,
             [
-                "BRAF V600E: reports of BRAF (+/- MEK) inhibitors in BRAF-mutated colorectal NEC",
-                "The paper notes these are not approved for NEC",
+                "BRAF inhibitors (+/- MEK inhibitors) are not approved for treatment of NEC",
+                "Not among the disease-agnostic options the paper names (ICI for dMMR/TMB-high, NTRK, RET)",
             ],
-            line=line,
+            line=ctx.systemic_line,
+        )
+        plan.note(
+            "BRAF V600E: the paper cites reports of BRAF inhibitors (+/- MEK inhibitors) in BRAF-mutated "
+            "colorectal NEC (Klempner 2016, Burkart 2018); they are not approved for NEC and are not "
+            "listed as an option."
+        )
+    else:
+        plan.note(
+            "BRAF V600E in a G3 NET: the paper is silent on BRAF inhibitors for G3 NET; none is listed."
         )

@@ -17,6 +17,12 @@ def _unclear_type(ctx: Context) -> bool:
     return ctx.classification.code == INDETERMINATE or "discordant" in ctx.classification.flags
 
 
+def _net_in_gynecologic_tract(ctx: Context) -> bool:
+    """A (well-differentiated) NET in the gynecologic tract, where a GI primary is suspected."""
+    well = ctx.classification.code == G3_NET or ctx.facts.differentiation == "well"
+    return ctx.site_group == "gynecologic" and well
+
+
 def add_workup(ctx: Context, plan: Plan) -> None:
     """Add the work-up items for this decision point."""
     facts = ctx.facts
@@ -32,12 +38,17 @@ def add_workup(ctx: Context, plan: Plan) -> None:
             sections.HEREDITARY,
             ["The panel does not recommend routine genetic evaluation based solely on a G3 NEN diagnosis"],
         )
+        # "Blood collection for ctDNA and CTCs remains investigational and should be encouraged in the
+        # context of clinical trials": not part of the routine work-up (clinical_trial names it).
         plan.add(
             "ctdna_ctc",
-            "consider",
+            "not_recommended",
             "not_voted",
             sections.BIOMARKERS,
-            ["Investigational: blood collection for ctDNA/CTCs is encouraged only within clinical trials"],
+            [
+                "Not routine work-up: ctDNA and CTCs remain investigational",
+                "Blood collection is encouraged only in the context of clinical trials",
+            ],
         )
     else:
         _at_progression(ctx, plan)
@@ -95,7 +106,7 @@ def _pathology(ctx: Context, plan: Plan) -> None:
             ["Useful where morphology is ambiguous; mutant-pattern p53 and/or Rb loss support NEC"],
             done=p53_rb_done,
         )
-    if ctx.site_group == "gynecologic" and (code == G3_NET or facts.differentiation == "well"):
+    if _net_in_gynecologic_tract(ctx):
         plan.add(
             "rule_out_gi_primary",
             "recommended",
@@ -177,6 +188,18 @@ def _imaging(ctx: Context, plan: Plan) -> None:
         if code == NEC:
             why.append("Finding the primary should not delay treatment")
         plan.add("endoscopy", "recommended", "not_voted", sections.TABLE_1, why, done=facts.endoscopy_done)
+    elif _net_in_gynecologic_tract(ctx):
+        plan.add(
+            "endoscopy",
+            "recommended",
+            "not_voted",
+            sections.TABLE_1,
+            [
+                "NET found in the gynecologic tract: metastatic disease from a GI primary should be ruled out",
+                "Table 1: endoscopic evaluation (EGD, colonoscopy) for known or suspected GI primaries",
+            ],
+            done=facts.endoscopy_done,
+        )
     elif facts.primary_site == "unknown_primary":
         plan.add(
             "endoscopy",
@@ -285,6 +308,23 @@ def _at_progression(ctx: Context, plan: Plan) -> None:
         )
         _molecular(ctx, plan, sections.BIOMARKERS)
         return
+    if _unclear_type(ctx):
+        # The distinction "changes management" at every decision point, not only at diagnosis.
+        plan.add(
+            "expert_pathology_review",
+            "recommended",
+            "not_voted",
+            sections.PATHOLOGY_MOLECULAR,
+            ["Differentiation unresolved or findings contradictory; the distinction changes management"],
+        )
+        plan.add(
+            "fdg_pet",
+            "recommended",
+            "not_voted",
+            sections.IMAGING_FUNCTIONAL,
+            ["FDG-PET is indicated when it is unclear whether the tumour is a G3 NET or a NEC"],
+            done=facts.fdg_pet in ("negative", "positive"),
+        )
     if code != G3_NET:
         return
     triggers = []
@@ -312,7 +352,7 @@ def _at_progression(ctx: Context, plan: Plan) -> None:
             ["No SSTR imaging recorded: required before 177Lu-DOTATATE (PRRT) is considered"],
             done=False,
         )
-    if triggers:
+    if triggers and not plan.has("fdg_pet"):
         plan.add(
             "fdg_pet",
             "consider",
@@ -354,13 +394,32 @@ def _brain_imaging(ctx: Context, plan: Plan) -> None:
                 sections.MONITORING,
                 ["NEC with a high systemic disease burden (Table 3)"],
             )
-    elif facts.high_systemic_burden:
+    else:
+        _brain_imaging_at_diagnosis(ctx, plan)
+
+
+def _brain_imaging_at_diagnosis(ctx: Context, plan: Plan) -> None:
+    """Table 1 (NEC): "MRI brain for high systemic burden and/or if symptomatic"; symptoms handled before."""
+    facts = ctx.facts
+    code = ctx.classification.code
+    # Without distant disease the systemic burden is low whatever the record says about it.
+    burden = facts.high_systemic_burden if ctx.metastatic else False
+    burden_basis = (
+        "Low volume of systemic disease"
+        if facts.high_systemic_burden is False
+        else f"No distant metastases (extent {facts.extent.replace('_', ' ')}): low volume of systemic disease"
+    )
+    symptoms_unknown = facts.cns_symptoms is None
+    if burden:
         plan.add(
             "brain_mri",
             "consider",
-            "lack_of_consensus" if code == NEC else "not_voted",
-            sections.IMAGING_CNS,
-            ["High systemic disease burden: CNS imaging may be considered"],
+            "not_voted",
+            sections.TABLE_1 if code == NEC else sections.IMAGING_CNS,
+            [
+                "High systemic disease burden: CNS imaging may be considered",
+                *(["Table 1 (NEC): MRI brain for high systemic burden"] if code == NEC else []),
+            ],
         )
     elif code == G3_NET:
         plan.add(
@@ -370,24 +429,31 @@ def _brain_imaging(ctx: Context, plan: Plan) -> None:
             sections.IMAGING_CNS,
             ["G3 NET: baseline CNS imaging is not indicated"],
         )
-    elif facts.cns_symptoms is False or facts.high_systemic_burden is False:
-        plan.add(
-            "brain_mri",
-            "not_recommended",
-            "consensus",
-            sections.IMAGING_CNS,
-            [
-                "Routine brain imaging is not indicated without symptoms or with a low volume of systemic disease"
-            ],
-        )
+    elif burden is False:
+        why = [
+            burden_basis,
+            "Routine brain imaging is not indicated without symptoms or with a low volume of systemic disease",
+        ]
+        if symptoms_unknown:
+            plan.need("cns_symptoms", "CNS imaging is indicated in symptomatic patients")
+            why.append("Indicated if CNS symptoms are present (not recorded)")
+        plan.add("brain_mri", "not_recommended", "consensus", sections.IMAGING_CNS, why)
     else:
-        plan.need("cns_symptoms", "Brain MRI depends on CNS symptoms and systemic burden")
+        plan.need(
+            "high_systemic_burden", "Table 1: MRI brain for a high systemic burden and/or if symptomatic"
+        )
+        if symptoms_unknown:
+            plan.need("cns_symptoms", "CNS imaging is indicated in symptomatic patients")
         plan.add(
             "brain_mri",
             "consider",
             "not_voted",
-            sections.IMAGING_CNS,
-            ["Indicated if CNS symptoms; may be considered with a high systemic burden (neither recorded)"],
+            sections.TABLE_1,
+            [
+                "Table 1 (NEC): MRI brain for high systemic burden and/or if symptomatic",
+                "Metastatic disease with the systemic burden not recorded"
+                + ("; CNS symptoms not recorded either" if symptoms_unknown else ""),
+            ],
         )
 
 

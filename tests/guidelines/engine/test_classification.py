@@ -97,13 +97,17 @@ def test_minen_component_in_a_well_differentiated_tumour_is_contradictory():
 )
 def test_p53_rb_support_but_do_not_diagnose_nec(p53, rb):
     """Paper: "mutant-pattern p53 staining ... and/or Rb loss being supportive of but not diagnostic for the
-    diagnosis of NEC": ambiguous morphology stays unresolved, and a well-differentiated tumour stays G3
-    NET but is flagged for review."""
+    diagnosis of NEC"; "Mutant-pattern p53 staining and/or Rb loss generally support a diagnosis of NEC over
+    G3 NET": neither ambiguous nor well-differentiated morphology becomes NEC, both stay unresolved, and only
+    a lower-grade component ("confirms the diagnosis of G3 NET") keeps a flagged G3 NET."""
     ambiguous = classify(facts(differentiation="indeterminate", ki67_percent=50, p53_ihc=p53, rb_ihc=rb))
     assert ambiguous.code == "high_grade_indeterminate"
     well = classify(facts(ki67_percent=50, p53_ihc=p53, rb_ihc=rb))
-    assert well.code == "g3_net"
+    assert well.code == "high_grade_indeterminate"
     assert {"ihc_supports_nec", "discordant"} <= set(well.flags)
+    confirmed = classify(facts(ki67_percent=50, p53_ihc=p53, rb_ihc=rb, lower_grade_component=True))
+    assert confirmed.code == "g3_net"
+    assert {"ihc_supports_nec", "discordant"} <= set(confirmed.flags)
 
 
 def test_well_differentiated_with_p53_rb_loss_asks_for_fdg_and_review():

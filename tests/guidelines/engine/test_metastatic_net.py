@@ -35,16 +35,27 @@ def test_liver_directed_therapy_not_preferred_from_ki67_55(ki67):
 
 def test_liver_directed_therapy_not_preferred_with_bone_metastases():
     """Paper: "in patients with extrahepatic metastases, especially bone, a systemic treatment is
-    preferred"."""
-    path = pathway(ki67_percent=30, metastatic_sites=["liver", "bone"], liver_dominant=True)
-    assert status(path, "liver_directed_therapy") == "not_recommended"
+    preferred": a preference, so the item stays an option below the systemic one, saying so, without the
+    consensus that covers liver-only disease."""
+    rec = item(
+        pathway(ki67_percent=30, metastatic_sites=["liver", "bone"], liver_dominant=True),
+        "liver_directed_therapy",
+    )
+    assert rec.status == "consider"
+    assert rec.strength == "not_voted"
+    assert "a systemic treatment is preferred" in rec.why[0]
 
 
 def test_liver_directed_therapy_not_preferred_with_extrahepatic_disease_not_liver_dominant():
     """Paper: "in patients with extrahepatic metastases ... a systemic treatment is preferred"; liver-directed
     therapy is used "for non-surgical NET patients with the liver-dominant disease"."""
-    path = pathway(ki67_percent=30, metastatic_sites=["liver", "lung"], liver_dominant=False)
-    assert not offered(path, "liver_directed_therapy")
+    rec = item(
+        pathway(ki67_percent=30, metastatic_sites=["liver", "lung"], liver_dominant=False),
+        "liver_directed_therapy",
+    )
+    assert rec.status == "consider"
+    assert rec.strength == "not_voted"
+    assert "liver-dominant" in " ".join(rec.why)
 
 
 def test_no_liver_directed_therapy_without_liver_metastases():

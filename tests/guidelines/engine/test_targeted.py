@@ -49,12 +49,12 @@ def test_nec_ntrk_and_ret_fusions(finding, code):
     assert code not in codes(pathway(NEC, **{key: False for key in finding}))
 
 
-def test_nec_braf_v600e_considered_but_never_recommended():
+def test_nec_braf_v600e_never_offered():
     """Paper: "Reports about BRAF inhibitors (+/- MEK inhibitors) in BRAF-mutated colorectal NECs are
     available; however, the use of BRAF inhibitors, MEK inhibitors ... are not approved for treatment of
     NEC"."""
     rec = item(pathway(NEC, braf_v600e=True, **AFTER_EP), "braf_inhibitor")
-    assert rec.status == "consider"
+    assert rec.status == "not_recommended"
     assert "braf_inhibitor" not in codes(pathway(NEC, braf_v600e=False, **AFTER_EP))
 
 

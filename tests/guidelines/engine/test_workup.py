@@ -169,7 +169,7 @@ def test_ctdna_ctc_is_investigational():
     """Paper: "Blood collection for ctDNA and CTCs remains investigational and should be encouraged in the
     context of clinical trials": never a routine recommendation."""
     for preset in ({}, NEC):
-        assert status(pathway(preset), "ctdna_ctc") == "consider"
+        assert status(pathway(preset), "ctdna_ctc") == "not_recommended"
 
 
 # --- Pathology -------------------------------------------------------------------------------------------
