@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cases import audit
+from cases.middleware import passive
 from cases.models import AccessEvent, Case
 from meetings import services
 from meetings.models import Meeting, MeetingPacket
@@ -51,6 +52,7 @@ def packet_request(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("meetings:detail", args=[pk]) + "#packet")
 
 
+@passive  # the page polls by itself: an unattended page must not keep the session alive
 @never_cache
 @permission_required("meetings.view_meetingpacket", raise_exception=True)
 def packet_status(request: HttpRequest, pk: int) -> HttpResponse:
