@@ -16,7 +16,12 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from cases.middleware import stamp_session_start
+
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="cases.sync_roles")
+        user_logged_in.connect(stamp_session_start, dispatch_uid="cases.session_start")
         pre_delete.connect(
             _refuse_user_deletion, sender=settings.AUTH_USER_MODEL, dispatch_uid="cases.keep_users"
         )

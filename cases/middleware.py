@@ -24,6 +24,14 @@ def passive(view: View) -> View:
     return view
 
 
+def stamp_session_start(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """At login: the absolute lifetime and the idle timer start now (user_logged_in receiver)."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED_KEY] = now
+        request.session[ACTIVE_KEY] = now
+
+
 class SessionLifetimeMiddleware:
     """Ends a session at its absolute lifetime or after the idle timeout; only active requests extend it.
 
