@@ -14,7 +14,6 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,10 @@ from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import models
+
+# One consistent snapshot (PostgreSQL: a read-only repeatable-read transaction), shared with export_cases.
+from cases.exchange import _one_snapshot
 
 logger = logging.getLogger(__name__)
 # Rebuilt by migrate from the code, or not worth restoring (a restored session would revive a login).
@@ -70,16 +72,6 @@ def _objects(model: type[models.Model]) -> Iterator[dict[str, Any]]:
         use_natural_foreign_keys=True,
         use_natural_primary_keys=natural,
     )
-
-
-@contextmanager
-def _one_snapshot() -> Iterator[None]:
-    """Read every table from one consistent snapshot (PostgreSQL: a read-only repeatable-read transaction)."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        yield
 
 
 def write_backup(path: Path, *, overwrite: bool = False) -> Counter[str]:
