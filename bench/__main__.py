@@ -28,7 +28,8 @@ CASE_PDF_BUDGET = 1.0  # seconds
 PACKET_BUDGET = 20.0  # seconds for 30 cases
 # Queries per page: fixed however many cases or findings there are (tests/bench and the page tests
 # assert the exact counts); these are the counts the pages make today, as ceilings.
-QUERY_BUDGETS = {"case list": 9, "case page": 17, "pathway page": 16, "trivial page": 5}
+# The case list's 10th is the one insert of the access events of the rows it shows (the read trail).
+QUERY_BUDGETS = {"case list": 10, "case page": 17, "pathway page": 16, "trivial page": 5}
 
 
 def log(message: str) -> None:

@@ -7,19 +7,20 @@
 #
 # Environment (defaults in brackets): DATABASE_URL [settings default, sqlite], BIND [127.0.0.1:8000],
 # WORKERS [3], THREADS [2], CONN_MAX_AGE [60], SECRET_KEY [a throwaway one, generated],
-# ALLOWED_HOSTS [127.0.0.1,localhost], SECURE_SSL_REDIRECT [0], INSECURE_LOCAL_HTTP [1],
+# ALLOWED_HOSTS [127.0.0.1,localhost], SECURE_SSL_REDIRECT [0], INSECURE_LOCAL_HTTP [0: opt in with 1],
 # WORKER_INTERVAL [1] (seconds the task worker waits when its queue is empty), COLLECTSTATIC [auto].
-# Behind a real TLS proxy set ALLOWED_HOSTS, SECURE_SSL_REDIRECT=1 and INSECURE_LOCAL_HTTP=0.
+# Behind a real TLS proxy set ALLOWED_HOSTS, SECURE_SSL_REDIRECT=1 and TRUSTED_PROXIES (never INSECURE_LOCAL_HTTP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN="${BIN:-.venv/bin}"
 
 export DEBUG=0
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
-# Plain HTTP on loopback: no redirect to HTTPS, and cookies without the Secure flag (nanets/settings.py
-# refuses INSECURE_LOCAL_HTTP unless ALLOWED_HOSTS names loopback only).
+# Plain HTTP on loopback: no redirect to HTTPS. Browsers keep Secure cookies from http://127.0.0.1; a client
+# that does not (the benchmark's) needs INSECURE_LOCAL_HTTP=1: cookies without the Secure flag, refused by
+# nanets/settings.py unless ALLOWED_HOSTS names loopback only, and only for direct loopback clients.
 export SECURE_SSL_REDIRECT="${SECURE_SSL_REDIRECT:-0}"
-export INSECURE_LOCAL_HTTP="${INSECURE_LOCAL_HTTP:-1}"
+export INSECURE_LOCAL_HTTP="${INSECURE_LOCAL_HTTP:-0}"
 # Keep database connections for a minute instead of opening one per request.
 export CONN_MAX_AGE="${CONN_MAX_AGE:-60}"
 BIND="${BIND:-127.0.0.1:8000}"

@@ -1,14 +1,27 @@
-"""Django admin for the clinical record: search by MRN and name, findings as inlines."""
+"""Django admin for the clinical record: search by MRN and name, findings as inlines.
+
+Every patient the admin shows is in the read trail (list rows and change pages), searches are recorded
+as digests, and nothing with clinical history can be deleted here: cases are closed, users deactivated.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
+from cases import audit
 from cases.models import (
+    AccessEvent,
     Case,
     ClinicalStatus,
     ImagingStudy,
@@ -16,14 +29,83 @@ from cases.models import (
     PathologyReport,
     Patient,
     Resection,
+    SearchEvent,
     StagingAssessment,
     TreatmentLine,
 )
 
 AUTHORSHIP = ("created_at", "created_by", "updated_at", "updated_by")
+# (patient id, case id or None): what one access event names.
+Read = tuple[int, int | None]
 
 
-class AuthoredAdmin(admin.ModelAdmin):
+class BoundedDateChangeList(ChangeList):
+    """A date-hierarchy year no date holds (?specimen_date__year=99999999999) is a bad filter, not a 500."""
+
+    def get_filters(self, request: HttpRequest) -> Any:
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class NoDeleteAdmin(admin.ModelAdmin):
+    """Records kept for good: the admin offers no delete (and no bulk delete action)."""
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return BoundedDateChangeList
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AuditedAdmin(NoDeleteAdmin):
+    """Writes an access event per patient on a change list page or a change page, and records searches."""
+
+    def listed_reads(self, rows: list[Any]) -> Iterable[Read]:
+        """The patients a change list page shows (default: each row's own)."""
+        return [self.read_of(row) for row in rows]
+
+    def shown_reads(self, obj: Any) -> Iterable[Read]:
+        """The patients a change page shows (default: the record's own)."""
+        return [self.read_of(obj)]
+
+    def read_of(self, obj: Any) -> Read:
+        """The patient and case of one record."""
+        raise NotImplementedError
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        if changelist is not None:
+            audit.record_patient_reads(
+                request.user, AccessEvent.Action.ADMIN_LIST, self.listed_reads(list(changelist.result_list))
+            )
+            if changelist.query.strip():
+                audit.record_search(
+                    request.user, SearchEvent.Place.ADMIN, changelist.query, changelist.result_count
+                )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        original = getattr(response, "context_data", None) and response.context_data.get("original")
+        if original is not None:
+            audit.record_patient_reads(
+                request.user, AccessEvent.Action.ADMIN_VIEW, self.shown_reads(original)
+            )
+        return response
+
+
+class AuthoredAdmin(AuditedAdmin):
     """Stamps who created and changed a record."""
 
     readonly_fields = AUTHORSHIP
@@ -47,6 +129,7 @@ class AuthoredAdmin(admin.ModelAdmin):
 
 class FindingInline(admin.StackedInline):
     extra = 0
+    can_delete = False
     exclude = AUTHORSHIP
     show_change_link = True
 
@@ -78,6 +161,7 @@ class ResectionInline(FindingInline):
 class TreatmentLineInline(admin.TabularInline):
     model = TreatmentLine
     extra = 0
+    can_delete = False
     exclude = AUTHORSHIP
 
 
@@ -85,6 +169,7 @@ class CaseInline(admin.TabularInline):
     model = Case
     fields = ("primary_site", "status", "responsible_clinician")
     extra = 0
+    can_delete = False
     show_change_link = True
 
 
@@ -94,6 +179,9 @@ class PatientAdmin(AuthoredAdmin):
     search_fields = ("mrn", "family_name", "given_name")
     list_filter = ("sex",)
     inlines = (CaseInline,)
+
+    def read_of(self, obj: Any) -> Read:
+        return (obj.pk, None)
 
 
 @admin.register(Case)
@@ -113,6 +201,9 @@ class CaseAdmin(AuthoredAdmin):
         TreatmentLineInline,
     )
 
+    def read_of(self, obj: Any) -> Read:
+        return (obj.patient_id, obj.pk)
+
 
 class FindingAdmin(AuthoredAdmin):
     """A finding on its own page; searchable by the patient's MRN and name."""
@@ -120,6 +211,9 @@ class FindingAdmin(AuthoredAdmin):
     list_select_related = ("case__patient",)
     search_fields = ("case__patient__mrn", "case__patient__family_name", "case__patient__given_name")
     raw_id_fields = ("case",)
+
+    def read_of(self, obj: Any) -> Read:
+        return (obj.case.patient_id, obj.case_id)
 
 
 def _register(model: type[Model], date_field: str, *filters: str) -> None:
@@ -144,3 +238,29 @@ _register(StagingAssessment, "assessed_on", "extent")
 _register(ClinicalStatus, "assessed_on", "disease_pace")
 _register(Resection, "created_at", "margin")
 _register(TreatmentLine, "started_on", "regimen", "best_response")
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(UserAdmin):
+    """People are deactivated (Active unticked), never deleted: their name stays on what they did."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+# The login trail (django-axes) is kept; lockouts themselves (access attempts) can still be cleared.
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessLog)
+class KeptAccessLogAdmin(NoDeleteAdmin, AccessLogAdmin):
+    """Logins and logouts, kept."""
+
+
+@admin.register(AccessFailureLog)
+class KeptAccessFailureLogAdmin(NoDeleteAdmin, AccessFailureLogAdmin):
+    """Failed logins, kept."""

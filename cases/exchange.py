@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -32,8 +32,11 @@ from django.utils.dateparse import parse_datetime
 
 from cases.facts import with_record
 from cases.models import Case, Patient
+from cases.models.choices import CaseStatus
 from cases.models.records import Finding
 from cases.pathway import pathway_for_case
+from cases.services import refresh_classification
+from cases.workup import readiness_gaps
 
 FORMAT = "nanets-cases/1"
 ENVELOPE_KEYS = ("format", "exported_at", "migration", "patients", "cases")
@@ -41,6 +44,10 @@ ENVELOPE_KEYS = ("format", "exported_at", "migration", "patients", "cases")
 LOOKUP_CHUNK = 500
 # The history table keeps at most 100 characters of a change reason.
 REASON_LENGTH = 100
+# Timestamps outside this range are refused: beyond year 1..9999 in UTC PostgreSQL stores a value that
+# Python cannot read back, and no record of this app was written before 1900 or after now (a day of skew).
+EARLIEST_TIMESTAMP = datetime(1900, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(days=1)
 
 logger = logging.getLogger(__name__)
 
@@ -294,6 +301,13 @@ def _aware_datetime(value: Any) -> datetime:
         raise ValidationError(f"{_show(value)} is not a date and time (ISO 8601)")
     if timezone.is_naive(parsed):
         raise ValidationError("give the time zone offset, e.g. 2026-01-31T09:30:00+00:00")
+    latest = timezone.now() + CLOCK_SKEW
+    try:
+        in_range = EARLIEST_TIMESTAMP <= parsed.astimezone(UTC) <= latest
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+05:00 is before year 1 in UTC
+        in_range = False
+    if not in_range:
+        raise ValidationError(f"{_show(value)} is out of range: give a time between 1900 and now")
     return parsed
 
 
@@ -648,6 +662,9 @@ def _write(
             # raw: keep created_at/updated_at and version as exported (no auto_now, no save() override).
             item.record.save_base(raw=True, force_insert=True)
             created[item.model].append(item.record)
+    # Derived from the findings, never taken from the file: the history entry then holds the right value.
+    for case in created.get(Case, []):
+        refresh_classification(case)  # type: ignore[arg-type]
     now = timezone.now()
     for model, records in created.items():
         history = getattr(model, "history", None)
@@ -665,6 +682,21 @@ def _contradictions(created: Iterable[_Incoming]) -> list[Problem]:
     for case in with_record(Case.objects.filter(pk__in=places)).order_by("pk"):
         for conflict in pathway_for_case(case).conflicts:
             problems.append(Problem(places[case.pk], f"contradictory facts: {conflict.message}"))
+    return problems
+
+
+def _readiness_problems(incoming: Iterable[_Incoming]) -> list[Problem]:
+    """A case the file says is ready for the board must be, by this app's own check of its record."""
+    problems = []
+    for item in incoming:
+        if item.model is Case and item.existing is None and item.record.status == CaseStatus.READY:  # type: ignore[attr-defined]
+            case = with_record(Case.objects.filter(pk=item.record.pk)).get()
+            gaps = readiness_gaps(pathway_for_case(case), case)
+            if gaps:
+                missing = ", ".join(gap.label for gap in gaps)
+                problems.append(
+                    Problem(f"{item.where}.status", f"ready for board, but the record lacks: {missing}")
+                )
     return problems
 
 
@@ -721,10 +753,15 @@ def import_document(
             raise ImportRejected(
                 [Problem("database", f"refused the import ({type(error).__name__})")]
             ) from None
-        contradictions = _contradictions(item for item in incoming if item.existing is None)
-        if contradictions:
-            # Inside the transaction: raising rolls the written records back.
-            raise ImportRejected(contradictions)
+        # Raised inside the transaction: nothing written is kept.
+        refused = _contradictions(item for item in incoming if item.existing is None)
+        refused += [
+            p
+            for p in _readiness_problems(incoming)
+            if p.where.removesuffix(".status") not in {r.where for r in refused}
+        ]
+        if refused:
+            raise ImportRejected(refused)
         summary = ImportSummary(dry_run=dry_run)
         for item in incoming:
             counter = summary.unchanged if item.existing is not None else summary.created

@@ -8,6 +8,8 @@ ADMINISTRATOR = "administrator"
 COORDINATOR = "board coordinator"
 CLINICIAN = "clinician"
 VIEWER = "viewer"
+# The privacy officer: reads the access trail (who read whose record), not the clinical record itself.
+AUDITOR = "auditor"
 
 RECORD_MODELS = (
     "patient",
@@ -21,7 +23,9 @@ RECORD_MODELS = (
     "treatmentline",
     "workupdraft",
 )
-AUDIT_MODELS = ("accessevent",)
+AUDIT_MODELS = ("accessevent", "searchevent")
+# django-axes' login trail, shown in the access report per user.
+LOGIN_MODELS = ("accesslog", "accessfailurelog")
 MEETING_MODELS = ("meeting", "agendaitem", "attendee", "decision", "meetingpacket")
 
 
@@ -31,11 +35,13 @@ def _perms(app: str, models: tuple[str, ...], actions: tuple[str, ...]) -> set[t
 
 VIEW = ("view",)
 EDIT = ("view", "add", "change", "delete")
+# Patients and cases are never deleted (cases are closed); a finding can be removed (its history keeps it).
+KEPT_RECORDS = {("cases", "delete_patient"), ("cases", "delete_case")}
 
 # (app label, codename) per role; permissions of apps not installed yet are skipped and added later.
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     VIEWER: _perms("cases", RECORD_MODELS, VIEW) | _perms("meetings", MEETING_MODELS, VIEW),
-    CLINICIAN: _perms("cases", RECORD_MODELS, EDIT)
+    CLINICIAN: (_perms("cases", RECORD_MODELS, EDIT) - KEPT_RECORDS)
     | {("cases", "mark_ready")}
     | _perms("meetings", MEETING_MODELS, VIEW)
     | {("meetings", "add_decision"), ("meetings", "change_decision")},
@@ -43,10 +49,10 @@ ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     COORDINATOR: _perms("cases", RECORD_MODELS, VIEW)
     | _perms("meetings", tuple(model for model in MEETING_MODELS if model != "decision"), EDIT)
     | {("meetings", "view_decision")},
-    ADMINISTRATOR: _perms("cases", RECORD_MODELS, EDIT)
-    | _perms("cases", AUDIT_MODELS, VIEW)
+    ADMINISTRATOR: (_perms("cases", RECORD_MODELS, EDIT) - KEPT_RECORDS)
     | {("cases", "mark_ready")}
     | _perms("meetings", MEETING_MODELS, EDIT),
+    AUDITOR: _perms("cases", AUDIT_MODELS, VIEW) | _perms("axes", LOGIN_MODELS, VIEW),
 }
 
 

@@ -203,4 +203,6 @@ def mark_ready(user: User, case: Case) -> list[GateItem]:
 
 def log_access(user: User, case: Case, action: str) -> None:
     """Record that a user read a case (page, pathway, history) or downloaded its PDF."""
-    AccessEvent.objects.create(case=case, user=user if user.is_authenticated else None, action=action)
+    AccessEvent.objects.create(
+        patient_id=case.patient_id, case=case, user=user if user.is_authenticated else None, action=action
+    )

@@ -1,7 +1,11 @@
 """Admin views of meetings: for looking things up; agenda order and decisions are changed in the app."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.contrib import admin
 
+from cases.admin import AuditedAdmin, Read
 from meetings.models import AgendaItem, Attendee, Decision, Meeting, MeetingPacket
 
 
@@ -26,19 +30,30 @@ class AgendaItemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(AuditedAdmin):
     list_display = ("board_name", "starts_at", "location")
     date_hierarchy = "starts_at"
     inlines = [AttendeeInline, AgendaItemInline]
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
 
+    def listed_reads(self, rows: list[Any]) -> Iterable[Read]:
+        return []  # the list shows boards, dates and rooms: no patient
+
+    def shown_reads(self, obj: Any) -> Iterable[Read]:
+        """The agenda inline names every patient on the agenda."""
+        return obj.agenda_items.values_list("case__patient_id", "case_id")
+
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AuditedAdmin):
     """Read-only: decisions are recorded and corrected on the meeting pages, which mark the case discussed."""
 
     list_display = ("agenda_item", "plan_title", "follows_guideline", "deviation_reason", "next_review_on")
     list_filter = ("follows_guideline", "deviation_reason")
+    list_select_related = ("agenda_item__case",)
+
+    def read_of(self, obj: Any) -> Read:
+        return (obj.agenda_item.case.patient_id, obj.agenda_item.case_id)
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

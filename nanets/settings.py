@@ -3,6 +3,7 @@
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Ends sessions at their absolute lifetime; polling requests do not count as activity. Before
+    # LoginRequiredMiddleware, so an ended session is sent to the login page at once.
+    "cases.middleware.SessionLifetimeMiddleware",
     # Every view requires login unless decorated with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -102,17 +106,27 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lock a username at one address after 5 failed logins for an hour (per pair, so one user's typos do not
-# lock out a whole hospital behind one proxy address); `manage.py axes_reset_username USERNAME` unlocks.
+# After 5 failed logins a username is locked (from every address: guessing one account from many
+# addresses), and so is a client address (from every username: password spraying), each for a short
+# cool-off so that nobody can lock a colleague out for long. `manage.py axes_reset_username USERNAME`
+# and `axes_reset_ip ADDRESS` unlock at once. Failed logins are kept (the access failure log).
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = 1
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The client's address: REMOTE_ADDR, or, when that is one of these proxies, the nearest address in
+# X-Forwarded-For that is not (cases.client_ip). Addresses or networks, e.g. "10.0.0.5,10.1.0.0/16".
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+AXES_CLIENT_IP_CALLABLE = "cases.client_ip.client_ip"
 
-# Idle timeout: the session ends after this many minutes without a request.
+# Idle timeout: the session ends after this many minutes without a request (a poll does not count: the
+# session is saved, and so its expiry pushed back, only when cases.middleware records activity).
 SESSION_COOKIE_AGE = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+# However active, a session ends this many hours after login.
+SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_LIFETIME_HOURS", "12")) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -173,24 +187,28 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# WAL + IMMEDIATE transactions + a busy timeout avoid "database is locked" errors when requests, the
+# task worker and a management command write at the same time. `timeout` is SQLite's busy timeout (in
+# seconds): the one setting for it (a PRAGMA busy_timeout in init_command would silently replace it).
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + busy timeout + IMMEDIATE transactions avoid "database is locked" errors
-    # when the dev server and a management command write at the same time.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Twelve characters of "a" pass the length and the common-password list.
+    {"NAME": "cases.passwords.VariedCharactersValidator"},
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
@@ -243,13 +261,15 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    # Plain HTTP on this machine only (`make serve`, `make bench`): session and CSRF cookies without the
-    # Secure flag, so a client on loopback keeps them. Refused unless every allowed host is a loopback name.
+    # Plain HTTP on this machine only (`make bench`, opt-in for `make serve`): session and CSRF cookies
+    # without the Secure flag, so a client on loopback keeps them. Refused unless every allowed host is a
+    # loopback name; every request must come from a loopback address without a proxy's forwarding headers.
     if env_bool("INSECURE_LOCAL_HTTP", default=False):
         if not ALLOWED_HOSTS or not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "::1", "[::1]"}:
             raise ImproperlyConfigured("INSECURE_LOCAL_HTTP needs ALLOWED_HOSTS of loopback names only.")
         SESSION_COOKIE_SECURE = False
         CSRF_COOKIE_SECURE = False
+        MIDDLEWARE.insert(0, "cases.middleware.LoopbackOnlyMiddleware")
 
 # Patient data must never be logged: log identifiers (case id, user id), never
 # names, birth dates, record numbers or free-text clinical notes.
@@ -274,6 +294,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         # django-axes announces its configuration at start-up; keep command-line output clean.
         "axes": {"level": "WARNING"},
+        # runserver's request lines ("GET /cases/?q=<name> HTTP/1.1") through the redacting formatter,
+        # instead of Django's default django.server handler that prints them whole.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 

@@ -3,12 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from cases.views.health import healthz
+from cases.views.home import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
+    path("", home, name="home"),
     path("cases/", include("cases.urls")),
     path("meetings/", include("meetings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

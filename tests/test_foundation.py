@@ -59,9 +59,10 @@ class TestLoggedIn:
     """A logged-in user reaches the case list and the account pages."""
 
     def test_login_form_lands_on_case_list(self, client, user, password):
-        response = client.post(reverse("login"), {"username": user.username, "password": password})
-        assert response.status_code == 302
-        assert response["Location"] == reverse("cases:list")
+        response = client.post(
+            reverse("login"), {"username": user.username, "password": password}, follow=True
+        )
+        assert response.redirect_chain[-1] == (reverse("cases:list"), 302)
 
     def test_root_redirects_to_case_list(self, client, user):
         client.force_login(user)

@@ -1,6 +1,6 @@
 """The clinical record of the tumour board."""
 
-from cases.models.audit import AccessEvent
+from cases.models.audit import AccessEvent, SearchEvent
 from cases.models.drafts import WorkupDraft
 from cases.models.records import (
     Case,
@@ -23,6 +23,7 @@ __all__ = [
     "PathologyReport",
     "Patient",
     "Resection",
+    "SearchEvent",
     "StagingAssessment",
     "TreatmentLine",
     "WorkupDraft",

@@ -111,7 +111,8 @@ class Case(Authored):
 class Finding(Authored):
     """A dated entry of a case's record; the latest relevant one feeds the pathway."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE)
+    # PROTECT: a case with findings is never deleted (closed instead), so its record and history stay whole.
+    case = models.ForeignKey(Case, on_delete=models.PROTECT)
 
     class Meta:
         abstract = True

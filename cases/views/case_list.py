@@ -8,7 +8,8 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cases.models import Case
+from cases import audit
+from cases.models import AccessEvent, Case, SearchEvent
 from cases.models.choices import CaseStatus, Classification
 
 PAGE_SIZE = 25
@@ -34,8 +35,15 @@ def filtered_cases(params: dict[str, str]) -> QuerySet[Case]:
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
     """List the board's cases; an htmx request gets only the result rows."""
-    params = {key: request.GET.get(key, "") for key in ("q", "status", "classification")}
+    # NUL is no character anyone types, and PostgreSQL refuses it in a query parameter.
+    params = {key: request.GET.get(key, "").replace("\x00", "") for key in ("q", "status", "classification")}
     page = Paginator(filtered_cases(params), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    searched = params["q"].strip()
+    if searched:
+        audit.record_search(request.user, SearchEvent.Place.CASE_LIST, searched, page.paginator.count)
+    shown = AccessEvent.Action.SEARCH_RESULT if searched else AccessEvent.Action.LIST_CASES
+    audit.record_reads(request.user, shown, page.object_list)
     context = {
         "page": page,
         "params": params,

@@ -48,6 +48,11 @@ def case_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "case": case,
         "entries": case_history(case),
-        "access_events": case.access_events.select_related("user")[:200],
+        # Who read the record is for the privacy officer (the access report), not for the clinical roles.
+        "access_events": (
+            case.access_events.select_related("user")[:200]
+            if request.user.has_perm("cases.view_accessevent")
+            else []
+        ),
     }
     return render(request, "cases/case_history.html", context)

@@ -30,7 +30,7 @@ from cases.forms import (
     StagingForm,
     TreatmentLineFormSet,
 )
-from cases.models import Case, WorkupDraft
+from cases.models import AccessEvent, Case, WorkupDraft
 from cases.pathway import CasePathway, pathway_for_case
 from cases.workup import (
     STEP_BY_SLUG,
@@ -274,6 +274,7 @@ def workup_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_BY_SLUG:
         raise Http404("No such step.")
     case = _case(pk)
+    services.log_access(request.user, case, AccessEvent.Action.VIEW_WORKUP)
     if request.method == "POST":
         return _save_step(request, case, step)
     draft = WorkupDraft.objects.filter(case=case, step=step, author=request.user).first()
@@ -384,6 +385,7 @@ def workup_validate(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step not in STEP_BY_SLUG or step == "review":
         raise Http404("No such step.")
     case = _case(pk)
+    services.log_access(request.user, case, AccessEvent.Action.VIEW_WORKUP)
     forms = _forms_for(step, case, request.POST, request)
     services.save_draft(request.user, case, step, _draft_data(request))
     changed = forms.find_field(request.POST.get("_changed", ""))

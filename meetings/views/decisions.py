@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from cases import audit
+from cases.models import AccessEvent
 from meetings import services
 from meetings.decisions import options_for_case
 from meetings.forms import DecisionForm, clinicians
@@ -30,6 +32,7 @@ def decision_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         meeting_id=pk,
         pk=item_pk,
     )
+    audit.record_reads(request.user, AccessEvent.Action.VIEW_DECISION, [item.case])
     decision = Decision.objects.filter(agenda_item=item).first()
     if decision is not None and not request.user.has_perm("meetings.change_decision"):
         raise PermissionDenied("Changing a recorded decision needs the permission to change decisions.")

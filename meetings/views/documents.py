@@ -13,6 +13,9 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cases import audit
+from cases.middleware import passive
+from cases.models import AccessEvent, Case
 from meetings import services
 from meetings.models import Meeting, MeetingPacket
 from meetings.packet import agenda_for_packet, file_name, packet_fingerprint, packet_view, render_minutes
@@ -24,6 +27,11 @@ def packet_context(pk: int) -> dict[str, Any]:
     meeting = get_object_or_404(Meeting.objects.select_related("packet").defer("packet__pdf"), pk=pk)
     fingerprint = packet_fingerprint(meeting, agenda_for_packet(meeting))
     return {"meeting": meeting, "packet": packet_view(getattr(meeting, "packet", None), fingerprint)}
+
+
+def _agenda_cases(meeting: Meeting) -> list[Case]:
+    """The cases on the agenda, one per patient shown in the meeting's documents (one query)."""
+    return list(Case.objects.filter(agenda_items__meeting=meeting).only("pk", "patient_id"))
 
 
 def _pdf_response(content: bytes, name: str, request: HttpRequest) -> HttpResponse:
@@ -44,6 +52,7 @@ def packet_request(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("meetings:detail", args=[pk]) + "#packet")
 
 
+@passive  # the page polls by itself: an unattended page must not keep the session alive
 @never_cache
 @permission_required("meetings.view_meetingpacket", raise_exception=True)
 def packet_status(request: HttpRequest, pk: int) -> HttpResponse:
@@ -59,6 +68,7 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, view = context["meeting"], context["packet"]
     if view.state == "ready":
         content = MeetingPacket.objects.values_list("pdf", flat=True).get(pk=view.packet.pk)
+        audit.record_reads(request.user, AccessEvent.Action.DOWNLOAD_PACKET, _agenda_cases(meeting))
         return _pdf_response(bytes(content), file_name("packet", meeting), request)
     if view.state != "failed" and not view.polling:
         # Reading a changed agenda's packet regenerates it: a refresh of derived content, not an edit.
@@ -78,4 +88,6 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes: every agenda case with the board's decision, for the record after the meeting."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    return _pdf_response(render_minutes(meeting, request.user), file_name("minutes", meeting), request)
+    content = render_minutes(meeting, request.user)
+    audit.record_reads(request.user, AccessEvent.Action.DOWNLOAD_MINUTES, _agenda_cases(meeting))
+    return _pdf_response(content, file_name("minutes", meeting), request)

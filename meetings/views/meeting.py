@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.models import Case
+from cases import audit
+from cases.models import AccessEvent, Case
 from cases.models.choices import CaseStatus
 from meetings import services
 from meetings.forms import AddCaseForm, AgendaItemForm, AttendeeForm, MeetingForm
@@ -92,6 +93,11 @@ def meeting_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, An
         .select_related("patient")
         .order_by("patient__family_name", "patient__given_name", "pk")
     )
+    shown = [(item.case.patient_id, item.case_id) for item in items]
+    if request.user.has_perm("meetings.add_agendaitem"):
+        # The add-a-case list names every ready patient.
+        shown += ready_cases.values_list("patient_id", "pk")
+    audit.record_patient_reads(request.user, AccessEvent.Action.VIEW_MEETING, shown)
     total = sum(item.expected_minutes for item in items)
     context = {
         "meeting": meeting,

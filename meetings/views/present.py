@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
+from cases import audit
+from cases.models import AccessEvent
 from cases.pathway_context import pathway_context
 from meetings.models import Meeting
 
@@ -26,6 +28,7 @@ def present(request: HttpRequest, pk: int, position: int | None = None) -> HttpR
         raise Http404("No case at this position of the agenda.")
     item = items[index]
     context = pathway_context(item.case_id, request.user)
+    audit.record_reads(request.user, AccessEvent.Action.PRESENT, [item.case])
     # The board answers the agenda's question at this meeting (in memory only).
     context["case"].board_question = item.board_question
     groups = [*context.get("option_groups", []), *context.get("special_groups", [])]

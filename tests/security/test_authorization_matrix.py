@@ -1,4 +1,4 @@
-"""Every URL pattern × (anonymous, viewer, clinician, coordinator, administrator) × (GET, POST).
+"""Every URL pattern × (anonymous, viewer, clinician, coordinator, administrator, auditor) × (GET, POST).
 
 The table below is the access policy: a URL added without an entry fails this test.
 """
@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 ALL = {roles.VIEWER, roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR}
 EDITORS = {roles.CLINICIAN, roles.ADMINISTRATOR}
 ORGANISERS = {roles.COORDINATOR, roles.ADMINISTRATOR}
+# The privacy officer reads the access trail and nothing of the clinical record; nobody else reads the trail.
+PRIVACY_OFFICER = {roles.AUDITOR}
 
 # url name -> roles allowed (the same for GET and POST: a write view refuses both to others).
 POLICY = {
@@ -28,6 +30,7 @@ POLICY = {
     "cases:workup": EDITORS,
     "cases:workup_validate": EDITORS,
     "cases:workup_discard": EDITORS,
+    "cases:access_report": PRIVACY_OFFICER,
     "meetings:list": ALL,
     "meetings:detail": ALL,
     "meetings:present": ALL,
@@ -107,7 +110,7 @@ def url_for(name: str, objects) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-ROLES = [None, roles.VIEWER, roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR]
+ROLES = [None, roles.VIEWER, roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR, roles.AUDITOR]
 
 
 @pytest.mark.parametrize("name", sorted(POLICY))
@@ -137,3 +140,15 @@ def test_read_only_roles_see_no_case_write_controls(role, objects, client):
         html = client.get(reverse(name, args=[case.pk] if name == "cases:detail" else [])).text
         assert reverse("cases:new") not in html
         assert reverse("cases:workup", args=[case.pk, "pathology"]) not in html
+
+
+def test_every_role_is_in_the_matrix():
+    assert set(ROLES[1:]) == set(roles.ROLE_PERMISSIONS)
+
+
+@pytest.mark.parametrize(
+    ("role", "first_page"), [(roles.AUDITOR, "cases:access_report"), (roles.VIEWER, "cases:list")]
+)
+def test_home_sends_each_role_to_its_first_page(role, first_page, client):
+    client.force_login(UserFactory(username="someone", role=role))
+    assert client.get(reverse("home"))["Location"] == reverse(first_page)
