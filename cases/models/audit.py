@@ -14,6 +14,7 @@ class AccessEvent(models.Model):
         VIEW_PATHWAY = "view_pathway", "Viewed the pathway"
         VIEW_HISTORY = "view_history", "Viewed the history"
         DOWNLOAD_PDF = "download_pdf", "Downloaded the PDF summary"
+        KNOWN_MRN = "known_mrn", "Shown as an existing case of an MRN typed for a new case"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_events")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
