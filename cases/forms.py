@@ -103,6 +103,12 @@ class YesNoUnknownField(forms.NullBooleanField):
     def validate(self, value: Any) -> None:
         return None
 
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return super().has_changed(initial, data)
+        except ValidationError:  # a value that is refused is a change (so the form is validated)
+            return True
+
 
 def record_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
     """Form fields of the record: numbers as text inputs, yes/no/unknown answers refused unless valid."""
@@ -115,10 +121,12 @@ def record_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | Non
     return db_field.formfield(**kwargs)
 
 
-VERSION_TAMPERED = (
-    "Record version (a hidden field of this form) is not a version of this record: "
-    "reload the page and enter your changes again."
-)
+HIDDEN_FIELD_TAMPERED = {
+    "loaded_version": "Record version (a hidden field of this form) is not a version of this record: "
+    "reload the page and enter your changes again.",
+    "id": "Row id (a hidden field of this form) is not a row of this case: reload the page and enter your "
+    "changes again.",
+}
 
 
 class RecordMeta:
@@ -145,9 +153,12 @@ class RecordForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         # A hidden field's own message is not shown next to any input: say it at the top, naming it.
-        if "loaded_version" in self.errors:
-            del self.errors["loaded_version"]
-            self.add_error(None, VERSION_TAMPERED)
+        for name in [name for name in self.errors if name in self.fields]:
+            if self.fields[name].widget.is_hidden:
+                del self.errors[name]
+                self.add_error(
+                    None, HIDDEN_FIELD_TAMPERED.get(name, f"{name} (a hidden field) is not valid.")
+                )
         return super().clean()
 
 

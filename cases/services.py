@@ -94,7 +94,7 @@ def create_case(
     """Create a case, reusing the patient when the MRN, family name and birth date match.
 
     A patient who has cases already gets another one only when asked for (another_case_for_patient);
-    otherwise KnownPatient lists the cases, and each one shown is recorded as read.
+    otherwise KnownPatient lists the cases (show_known_patient records that they were shown).
     """
     data = patient_form.cleaned_data
     patient = Patient.objects.filter(mrn=data["mrn"]).first()
@@ -112,8 +112,6 @@ def create_case(
     elif not another_case_for_patient:
         cases = list(patient.cases.order_by("-updated_at"))
         if cases:
-            for case in cases:
-                log_access(user, case, AccessEvent.Action.KNOWN_MRN)
             raise KnownPatient(patient, cases)
     case = case_form.save(commit=False)
     case.patient = patient
@@ -239,6 +237,12 @@ def mark_ready(user: User, case: Case) -> list[GateItem]:
     case.save(update_fields=["status", "updated_at", "updated_by"])
     discard_draft(user, case, "review")
     return []
+
+
+def show_known_patient(user: User, known: KnownPatient) -> None:
+    """Record that the cases of a known MRN were shown to someone starting a new case."""
+    for case in known.cases:
+        log_access(user, case, AccessEvent.Action.KNOWN_MRN)
 
 
 def log_access(user: User, case: Case, action: str) -> None:

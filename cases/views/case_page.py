@@ -39,7 +39,8 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.close_case(user=request.user, case=case, reason=form.cleaned_data["close_reason"])
         except ValidationError as error:
-            form.add_error("close_reason", error.message_dict["close_reason"])
+            # Not a draft: the close form is not on the page, so the refusal is a page message.
+            messages.error(request, " ".join(error.message_dict["close_reason"]))
         else:
             messages.success(request, "Case closed. Its record is kept; filter the list by Closed.")
             return redirect("cases:detail", pk=case.pk)

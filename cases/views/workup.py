@@ -243,6 +243,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     another_case_for_patient=known.cleaned_data["another_case_for_patient"],
                 )
             except services.KnownPatient as existing:
+                services.show_known_patient(request.user, existing)
                 context = _context(request, None, "patient", forms, known_patient=existing, known_form=known)
                 return render(request, TEMPLATE, context, status=409)
             except ValidationError as error:
