@@ -201,6 +201,19 @@ class KnownPatientForm(forms.Form):
     )
 
 
+def full_name(user: Any) -> str:
+    """How people are shown in lists: their full name, else their user name."""
+    return user.get_full_name() or user.get_username()
+
+
+def responsible_clinicians(*, current: int | None = None) -> Any:
+    """Active users of the clinician role, plus whoever is responsible now (so an edit never drops them)."""
+    wanted = Q(is_active=True, groups__name=roles.CLINICIAN)
+    if current is not None:
+        wanted |= Q(pk=current)
+    return get_user_model().objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
+
+
 class CaseForm(RecordForm):
     """The case: primary site, responsible clinician and the question for the board."""
 
@@ -215,19 +228,6 @@ class CaseForm(RecordForm):
         field.queryset = responsible_clinicians(current=self.instance.responsible_clinician_id)
         field.label_from_instance = full_name
         field.empty_label = "Not assigned yet"
-
-
-def full_name(user: Any) -> str:
-    """How people are shown in lists: their full name, else their user name."""
-    return user.get_full_name() or user.get_username()
-
-
-def responsible_clinicians(*, current: int | None = None) -> Any:
-    """Active users of the clinician role, plus whoever is responsible now (so an edit never drops them)."""
-    wanted = Q(is_active=True, groups__name=roles.CLINICIAN)
-    if current is not None:
-        wanted |= Q(pk=current)
-    return get_user_model().objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
 
     def clean_primary_site(self) -> str:
         """Refuse a new primary site that would leave staging details of the old one (FIGO, LVSI, …)."""

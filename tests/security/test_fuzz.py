@@ -208,7 +208,14 @@ class RefusalParser(HTMLParser):
 
 
 # Hidden inputs a refusal may name in words (they have no label on the page).
-HIDDEN_FIELD_NAMES = ("Record version", "Row id", "TOTAL_FORMS", "INITIAL_FORMS")
+HIDDEN_FIELD_NAMES = (
+    "Record version",
+    "Row id",
+    "TOTAL_FORMS",
+    "INITIAL_FORMS",
+    "MIN_NUM_FORMS",
+    "MAX_NUM_FORMS",
+)
 
 
 def assert_refusal_names_a_field(response):
