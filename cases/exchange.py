@@ -397,15 +397,21 @@ class _Reader:
         self.problems.append(Problem(where, message))
 
     def read(self, patients: list[Any], cases: list[Any]) -> list[_Incoming]:
+        patients_by_id: dict[Any, models.Model] = {}
         for index, data in enumerate(patients):
             item = self.record(Patient, data, f"patients[{index}]")
             if item and "mrn" not in item.failed and "id" not in item.failed:
                 self.patient_ids.setdefault(item.record.mrn, item.record.pk)  # type: ignore[attr-defined]
+                patients_by_id.setdefault(item.record.pk, item.record)
         nested = {findings_key(model): model for model in finding_models()}
         for index, data in enumerate(cases):
             item = self.record(Case, data, f"cases[{index}]", extra_keys=set(nested))
             if item is None:
                 continue
+            # The findings' checks against the date of birth read the patient of the file, not the database.
+            patient = patients_by_id.get(getattr(item.record, "patient_id", None))
+            if patient is not None:
+                item.record.patient = patient  # type: ignore[attr-defined]
             for key, model in nested.items():
                 rows = data.get(key)
                 if key not in data:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -53,6 +54,15 @@ def _latest(rows: Iterable[Row], key: Callable[[Row], Any]) -> Row | None:
     return max(rows, key=key, default=None)
 
 
+def _dated(day: date | None, created_at: datetime) -> tuple[bool, date, datetime]:
+    """Sort key of a record by its date: an undated one (a test not done or pending) before every dated one.
+
+    So a dated result is never replaced by an undated "not done" or "pending" entry; among
+    undated records the one entered last counts.
+    """
+    return (day is not None, day or date.min, created_at)
+
+
 def _number(value: Decimal | None) -> float | int | None:
     if value is None:
         return None
@@ -68,7 +78,7 @@ def _done(studies: list[ImagingStudy], modalities: tuple[str, ...]) -> bool | No
 
 def _functional(studies: list[ImagingStudy], modality: str, result: str) -> str | None:
     latest = _latest(
-        (s for s in studies if s.modality == modality), key=lambda s: (s.study_date, s.created_at)
+        (s for s in studies if s.modality == modality), key=lambda s: _dated(s.study_date, s.created_at)
     )
     if latest is None:
         return None
@@ -78,7 +88,7 @@ def _functional(studies: list[ImagingStudy], modality: str, result: str) -> str 
 def facts_dict_for_case(case: Case) -> dict[str, Any]:
     """The case's facts as the contract's JSON object; unknown stays null (required ones too)."""
     pathology = _latest(case.pathology_reports.all(), key=lambda r: (r.specimen_date, r.created_at))
-    molecular = _latest(case.molecular_results.all(), key=lambda r: (r.result_date, r.created_at))
+    molecular = _latest(case.molecular_results.all(), key=lambda r: _dated(r.result_date, r.created_at))
     staging = _latest(case.staging_assessments.all(), key=lambda r: (r.assessed_on, r.created_at))
     clinical = _latest(case.clinical_statuses.all(), key=lambda r: (r.assessed_on, r.created_at))
     resection = _latest(case.resections.all(), key=lambda r: r.created_at)
@@ -89,7 +99,7 @@ def facts_dict_for_case(case: Case) -> dict[str, Any]:
     )
     counted = _latest(
         (s for s in performed if s.brain_metastases_count is not None),
-        key=lambda s: (s.study_date, s.created_at),
+        key=lambda s: _dated(s.study_date, s.created_at),
     )
     lines = sorted(case.treatment_lines.all(), key=lambda line: (line.started_on, line.created_at))
 

@@ -7,9 +7,12 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Model
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Model, Q
 from django.forms import BaseModelFormSet, modelformset_factory
 
+from cases import roles
 from cases.models import (
     Case,
     ClinicalStatus,
@@ -41,16 +44,104 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _tri_state(field: forms.Field) -> None:
-    """Render a yes/no/unknown field as a labelled select with an explicit "Unknown"."""
-    field.widget = forms.NullBooleanSelect(attrs={"class": "form-select"})
+class DecimalCommaField(forms.DecimalField):
+    """A decimal typed as text: a point or a comma is the decimal separator, never a thousands separator.
+
+    A number input would let the browser read "3,5" as 35 (en-US) or "3.5" as 35 (de-DE); as
+    text the server sees what was typed: "3,5" and "3.5" are 3.5, "1,234.5" is refused.
+    """
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.count(",") + text.count(".") > 1:
+                raise ValidationError(
+                    "Use one decimal separator (a point or a comma) and no thousands separators.",
+                    code="separators",
+                )
+            value = text.replace(",", ".")
+        return super().to_python(value)
+
+
+class WholeNumberField(forms.IntegerField):
+    """A whole number typed as text, so the browser cannot drop a comma ("1,5" must not become 15)."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+
+class YesNoUnknownSelect(forms.NullBooleanSelect):
+    """Yes / No / Unknown; any other submitted value is passed on, so the field can refuse it."""
+
+    KNOWN = {"true": True, "false": False, "unknown": None, "": None}
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"class": "form-select", **(attrs or {})})
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        return self.KNOWN.get(value, value) if isinstance(value, str) else value
+
+
+class YesNoUnknownField(forms.NullBooleanField):
+    """A tri-state answer; a value other than yes, no or unknown is refused, never read as "Unknown"."""
+
+    widget = YesNoUnknownSelect
+
+    def to_python(self, value: Any) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        raise ValidationError("Choose Yes, No or Unknown.", code="invalid_choice")
+
+    def validate(self, value: Any) -> None:
+        return None
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        try:
+            return super().has_changed(initial, data)
+        except ValidationError:  # a value that is refused is a change (so the form is validated)
+            return True
+
+
+def record_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+    """Form fields of the record: numbers as text inputs, yes/no/unknown answers refused unless valid."""
+    if isinstance(db_field, models.DecimalField):
+        return db_field.formfield(form_class=DecimalCommaField, **kwargs)
+    if isinstance(db_field, models.IntegerField) and not db_field.choices and db_field.editable:
+        return db_field.formfield(form_class=WholeNumberField, **kwargs)
+    if isinstance(db_field, models.BooleanField) and db_field.null:
+        return db_field.formfield(form_class=YesNoUnknownField, **kwargs)
+    return db_field.formfield(**kwargs)
+
+
+HIDDEN_FIELD_TAMPERED = {
+    "loaded_version": "Record version (a hidden field of this form) is not a version of this record: "
+    "reload the page and enter your changes again.",
+    "id": "Row id (a hidden field of this form) is not a row of this case: reload the page and enter your "
+    "changes again.",
+}
+
+
+class RecordMeta:
+    """Options every record form's Meta inherits: the record's own form fields."""
+
+    formfield_callback = staticmethod(record_formfield)
 
 
 class RecordForm(forms.ModelForm):
     """An edit form of one record: crispy without its own <form> tag, and the version it was loaded at."""
 
     # Optimistic concurrency: a save whose loaded version is no longer current is refused (cases.services).
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.IntegerField(
+        label="Record version", widget=forms.HiddenInput, required=False, min_value=1
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,6 +150,16 @@ class RecordForm(forms.ModelForm):
         self.helper.disable_csrf = True
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        # A hidden field's own message is not shown next to any input: say it at the top, naming it.
+        for name in [name for name in self.errors if name in self.fields]:
+            if self.fields[name].widget.is_hidden:
+                del self.errors[name]
+                self.add_error(
+                    None, HIDDEN_FIELD_TAMPERED.get(name, f"{name} (a hidden field) is not valid.")
+                )
+        return super().clean()
 
 
 class StepForm(RecordForm):
@@ -70,8 +171,6 @@ class StepForm(RecordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if isinstance(field, forms.NullBooleanField):
-                _tri_state(field)
             if name in self.show_when:
                 controller, values = self.show_when[name]
                 field.widget.attrs["data-show-when"] = f"{controller}={'|'.join(values)}"
@@ -81,7 +180,7 @@ class StepForm(RecordForm):
 class PatientForm(RecordForm):
     """The patient: identity fields."""
 
-    class Meta:
+    class Meta(RecordMeta):
         model = Patient
         fields = ("mrn", "family_name", "given_name", "date_of_birth", "sex")
         widgets = {"date_of_birth": DateInput()}
@@ -92,19 +191,43 @@ class PatientForm(RecordForm):
             super().validate_unique()
 
 
+class KnownPatientForm(forms.Form):
+    """The deliberate choice to open one more case for a patient whose MRN is already registered."""
+
+    another_case_for_patient = forms.BooleanField(
+        label="Open another case for this patient",
+        required=False,
+        help_text="Only when the board gets a new question; otherwise continue the existing case.",
+    )
+
+
+def full_name(user: Any) -> str:
+    """How people are shown in lists: their full name, else their user name."""
+    return user.get_full_name() or user.get_username()
+
+
+def responsible_clinicians(*, current: int | None = None) -> Any:
+    """Active users of the clinician role, plus whoever is responsible now (so an edit never drops them)."""
+    wanted = Q(is_active=True, groups__name=roles.CLINICIAN)
+    if current is not None:
+        wanted |= Q(pk=current)
+    return get_user_model().objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
+
+
 class CaseForm(RecordForm):
     """The case: primary site, responsible clinician and the question for the board."""
 
-    class Meta:
+    class Meta(RecordMeta):
         model = Case
         fields = ("primary_site", "responsible_clinician", "board_question")
         widgets = {"board_question": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["responsible_clinician"].queryset = (
-            get_user_model().objects.filter(is_active=True).order_by("username")
-        )
+        field = self.fields["responsible_clinician"]
+        field.queryset = responsible_clinicians(current=self.instance.responsible_clinician_id)
+        field.label_from_instance = full_name
+        field.empty_label = "Not assigned yet"
 
     def clean_primary_site(self) -> str:
         """Refuse a new primary site that would leave staging details of the old one (FIGO, LVSI, …)."""
@@ -132,7 +255,7 @@ class CaseForm(RecordForm):
 class PathologyForm(StepForm):
     show_when = {"morphology": ("differentiation", ("poor", "indeterminate"))}
 
-    class Meta:
+    class Meta(RecordMeta):
         model = PathologyReport
         fields = entered_fields(PathologyReport)
         widgets = {"specimen_date": DateInput()}
@@ -147,7 +270,7 @@ class PathologyForm(StepForm):
 class MolecularForm(StepForm):
     show_when = {name: ("ngs", ("done",)) for name in ("tmb_high", "ntrk_fusion", "ret_fusion", "braf_v600e")}
 
-    class Meta:
+    class Meta(RecordMeta):
         model = MolecularResult
         fields = entered_fields(MolecularResult)
         widgets = {"result_date": DateInput()}
@@ -159,7 +282,7 @@ class StagingForm(StepForm):
         "high_systemic_burden": ("extent", ("metastatic",)),
     }
 
-    class Meta:
+    class Meta(RecordMeta):
         model = StagingAssessment
         fields = entered_fields(StagingAssessment)
         widgets = {"assessed_on": DateInput()}
@@ -178,7 +301,7 @@ class StagingForm(StepForm):
 
 
 class ClinicalForm(StepForm):
-    class Meta:
+    class Meta(RecordMeta):
         model = ClinicalStatus
         fields = entered_fields(ClinicalStatus)
         widgets = {"assessed_on": DateInput()}
@@ -190,10 +313,38 @@ class ResectionForm(StepForm):
         "radiation_amenable": ("margin", ("R0", "R1", "R2")),
     }
 
-    class Meta:
+    class Meta(RecordMeta):
         model = Resection
         fields = entered_fields(Resection)
         widgets = {"resected_on": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.empty_permitted:
+            # No resection recorded yet: the section is optional, so the margin is not marked required;
+            # once anything of it is entered, the margin is asked for (clean).
+            margin = self.fields["margin"]
+            margin.required = False
+            margin.help_text = (
+                "Leave empty to record nothing; choose “Not resected” to record that none was done."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("margin") and "margin" not in self.errors:
+            self.add_error("margin", "Choose the margin (or “Not resected”) to record a resection.")
+        return data
+
+
+class CloseCaseForm(forms.Form):
+    """Why a draft case is closed (kept in the case and its history)."""
+
+    close_reason = forms.CharField(
+        label="Reason for closing",
+        max_length=Case._meta.get_field("close_reason").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: entered twice by mistake, referred elsewhere, the patient declined.",
+    )
 
 
 class ImagingStudyForm(StepForm):
@@ -209,7 +360,7 @@ class ImagingStudyForm(StepForm):
         "brain_metastases_count": ("metastatic_sites", ("brain",)),
     }
 
-    class Meta:
+    class Meta(RecordMeta):
         model = ImagingStudy
         fields = entered_fields(ImagingStudy)
         widgets = {"study_date": DateInput()}
@@ -221,7 +372,7 @@ class TreatmentLineForm(StepForm):
         "progressed_during_break": ("progressed", ("true",)),
     }
 
-    class Meta:
+    class Meta(RecordMeta):
         model = TreatmentLine
         fields = entered_fields(TreatmentLine)
         widgets = {"started_on": DateInput(), "ended_on": DateInput(), "progression_date": DateInput()}
@@ -229,6 +380,19 @@ class TreatmentLineForm(StepForm):
 
 class CaseRowsFormSet(BaseModelFormSet):
     """Rows of one case (imaging studies or treatment lines): add, edit, remove."""
+
+    def clean(self) -> None:
+        """Refuse a forged row count (a negative TOTAL_FORMS would "save" no rows at all)."""
+        super().clean()
+        counts = self.management_form.cleaned_data
+        total, initial = counts.get("TOTAL_FORMS"), counts.get("INITIAL_FORMS")
+        if total is None or initial is None:
+            return  # the management form's own error is shown
+        if initial < 0 or total < initial:
+            raise ValidationError(
+                f"Number of rows (TOTAL_FORMS {total}, INITIAL_FORMS {initial}) is not valid: "
+                "reload the page and enter your changes again."
+            )
 
     def __init__(self, *args: Any, case: Case, extra: int = 0, **kwargs: Any) -> None:
         self.case = case

@@ -149,7 +149,9 @@ class Route:
             if decision.code == "after_progression":
                 decision_caption = f"choosing line {decision.line}"
             elif decision.code == "after_resection":
-                decision_caption = f"margin {facts.get('resection_margin')}"
+                margin = facts.get("resection_margin")
+                shown = ch.Margin(margin).label if margin in ch.Margin.values else margin
+                decision_caption = f"margin {shown}"
             for item in pathway.recommendations:
                 counts[item.status] = counts.get(item.status, 0) + 1
         stages = (

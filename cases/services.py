@@ -21,6 +21,8 @@ from cases.workup import GateItem, readiness_gaps
 User = AbstractBaseUser | AnonymousUser
 
 
+# The history table keeps at most this many characters of a change reason.
+HISTORY_REASON_LENGTH = 100
 # Fields every record carries for bookkeeping; a conflict message lists only clinical changes.
 BOOKKEEPING_FIELDS = ["version", "created_at", "created_by", "updated_at", "updated_by"]
 
@@ -76,9 +78,24 @@ def _stamp(record: Model, user: User) -> None:
     record.updated_by = user  # type: ignore[attr-defined]
 
 
+class KnownPatient(Exception):
+    """The MRN is registered already, with cases: the clinician decides to continue one or open another."""
+
+    def __init__(self, patient: Patient, cases: list[Case]) -> None:
+        super().__init__(f"patient {patient.pk} has {len(cases)} case(s)")
+        self.patient = patient
+        self.cases = cases
+
+
 @transaction.atomic
-def create_case(user: User, patient_form: ModelForm, case_form: ModelForm) -> Case:
-    """Create a case, reusing the patient when the MRN, family name and birth date match."""
+def create_case(
+    user: User, patient_form: ModelForm, case_form: ModelForm, *, another_case_for_patient: bool = False
+) -> Case:
+    """Create a case, reusing the patient when the MRN, family name and birth date match.
+
+    A patient who has cases already gets another one only when asked for (another_case_for_patient);
+    otherwise KnownPatient lists the cases (show_known_patient records that they were shown).
+    """
     data = patient_form.cleaned_data
     patient = Patient.objects.filter(mrn=data["mrn"]).first()
     if patient is None:
@@ -92,6 +109,10 @@ def create_case(user: User, patient_form: ModelForm, case_form: ModelForm) -> Ca
         raise ValidationError(
             {"mrn": "This MRN belongs to another patient (family name or date of birth differ)."}
         )
+    elif not another_case_for_patient:
+        cases = list(patient.cases.order_by("-updated_at"))
+        if cases:
+            raise KnownPatient(patient, cases)
     case = case_form.save(commit=False)
     case.patient = patient
     _stamp(case, user)
@@ -189,6 +210,23 @@ def save_treatment(user: User, case: Case, resection_form: ModelForm, lines: Bas
 
 
 @transaction.atomic
+def close_case(*, user: User, case: Case, reason: str) -> Case:
+    """Close a draft case with a reason: it leaves the default list, keeps its record and history."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != CaseStatus.DRAFT:
+        raise ValidationError(
+            {"close_reason": f"Only a draft case can be closed; this one is {locked.get_status_display()}."}
+        )
+    locked.status = CaseStatus.CLOSED
+    locked.close_reason = reason
+    _stamp(locked, user)
+    locked._change_reason = f"Closed: {reason}"[:HISTORY_REASON_LENGTH]  # type: ignore[attr-defined]
+    locked.full_clean()
+    locked.save(update_fields=["status", "close_reason", "updated_at", "updated_by"])
+    return locked
+
+
+@transaction.atomic
 def mark_ready(user: User, case: Case) -> list[GateItem]:
     """Put a case on the list of cases ready for the board, unless facts the pathway needs are missing."""
     gaps = readiness_gaps(pathway_for_case(case), case)
@@ -199,6 +237,12 @@ def mark_ready(user: User, case: Case) -> list[GateItem]:
     case.save(update_fields=["status", "updated_at", "updated_by"])
     discard_draft(user, case, "review")
     return []
+
+
+def show_known_patient(user: User, known: KnownPatient) -> None:
+    """Record that the cases of a known MRN were shown to someone starting a new case."""
+    for case in known.cases:
+        log_access(user, case, AccessEvent.Action.KNOWN_MRN)
 
 
 def log_access(user: User, case: Case, action: str) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.models import Case
 from cases.models.records import Authored
+from cases.models.text import BOARD_QUESTION_LENGTH, DECISION_TEXT_LENGTH, name_text
 
 DEFAULT_EXPECTED_MINUTES = 5
 MAX_EXPECTED_MINUTES = 60
@@ -47,11 +51,36 @@ class PacketStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A board meets in this window: a date outside it is a typing slip (9999-12-31 broke the meeting page).
+EARLIEST_MEETING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+MEETING_HORIZON = datetime.timedelta(days=2 * 365)
+
+
+def in_meeting_window(value: datetime.datetime) -> None:
+    """Refuse a meeting before 2000 or more than two years ahead."""
+    if value is None:
+        return
+    if value < EARLIEST_MEETING:
+        raise ValidationError("A meeting before 2000: check the year.", code="meeting_too_early")
+    latest = timezone.now() + MEETING_HORIZON
+    if value > latest:
+        raise ValidationError(
+            "A meeting more than two years ahead (after %(latest)s): check the year.",
+            params={"latest": timezone.localtime(latest).date()},
+            code="meeting_too_late",
+        )
+
+
+def _bounded_text(length: int) -> dict[str, object]:
+    """Options of a free-text field limited to length characters (in forms, admin and the model)."""
+    return {"max_length": length, "validators": [MaxLengthValidator(length)]}
+
+
 class Meeting(Authored):
     """One sitting of a tumor board."""
 
     board_name = models.CharField(max_length=120)
-    starts_at = models.DateTimeField("date and time")
+    starts_at = models.DateTimeField("date and time", validators=[in_meeting_window])
     location = models.CharField(max_length=200, blank=True, help_text="Room and building.")
     video_link = models.URLField(blank=True, help_text="Link to the video call, if the board meets online.")
 
@@ -72,7 +101,7 @@ class Attendee(Authored):
     """A person at the meeting and the discipline they bring."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[name_text])
     specialty = models.CharField(max_length=24, choices=Specialty.choices)
 
     class Meta:
@@ -89,7 +118,7 @@ class AgendaItem(Authored):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
     # 1..n without gaps; meetings.services renumbers under a lock on the meeting row.
     position = models.PositiveIntegerField()
-    board_question = models.TextField("question for the board")
+    board_question = models.TextField("question for the board", **_bounded_text(BOARD_QUESTION_LENGTH))
     expected_minutes = models.PositiveSmallIntegerField(
         default=DEFAULT_EXPECTED_MINUTES,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_EXPECTED_MINUTES)],
@@ -116,13 +145,16 @@ class Decision(Authored):
     option_status = models.CharField(max_length=20, blank=True)
     option_strength = models.CharField(max_length=24, blank=True)
     plan = models.TextField(
-        "plan", blank=True, help_text="Free text: details, or a plan outside the options."
+        "plan",
+        blank=True,
+        help_text="Free text: details, or a plan outside the options.",
+        **_bounded_text(DECISION_TEXT_LENGTH),
     )
     follows_guideline = models.BooleanField("follows the guideline")
     deviation_reason = models.CharField(
         "reason for the deviation", max_length=24, choices=DeviationReason.choices, blank=True
     )
-    deviation_detail = models.TextField("reason in words", blank=True)
+    deviation_detail = models.TextField("reason in words", blank=True, **_bounded_text(DECISION_TEXT_LENGTH))
     responsible_clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="board_decisions"
     )

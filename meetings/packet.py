@@ -36,7 +36,7 @@ class Slot:
     """An agenda item with the time it is expected to start (meeting start plus the minutes before it)."""
 
     item: AgendaItem
-    starts_at: datetime
+    starts_at: datetime | None
 
 
 def agenda_for_packet(meeting: Meeting) -> list[AgendaItem]:
@@ -91,12 +91,21 @@ def packet_view(packet: MeetingPacket | None, fingerprint: str, now: datetime | 
     return PacketView("ready" if packet.fingerprint == fingerprint else "stale", packet)
 
 
+def later(start: datetime | None, minutes: int) -> datetime | None:
+    """start plus minutes; None past the last representable time (a meeting dated 9999-12-31)."""
+    try:
+        return start + timedelta(minutes=minutes) if start else None
+    except OverflowError:
+        return None
+
+
 def schedule(meeting: Meeting, items: list[AgendaItem]) -> list[Slot]:
     """When each case is expected to come up if every case takes its expected minutes."""
-    slots, clock = [], meeting.starts_at
+    slots: list[Slot] = []
+    clock: datetime | None = meeting.starts_at
     for item in items:
         slots.append(Slot(item, clock))
-        clock += timedelta(minutes=item.expected_minutes)
+        clock = later(clock, item.expected_minutes)
     return slots
 
 
@@ -132,7 +141,7 @@ def cover_html(meeting: Meeting, items: list[AgendaItem], user: User, *, now: da
             "warnings": panel_warnings(attendees, items),
             "slots": schedule(meeting, items),
             "total_minutes": total,
-            "ends_at": meeting.starts_at + timedelta(minutes=total),
+            "ends_at": later(meeting.starts_at, total),
             "generated_by": user_name(user),
             "generated_at": now,
             "engine_version": ENGINE_VERSION,

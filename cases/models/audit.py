@@ -28,6 +28,7 @@ class AccessEvent(models.Model):
         ADMIN_VIEW = "admin_view", "Opened in the admin"
         ADMIN_LIST = "admin_list", "Listed in the admin"
         AUDIT_REPORT = "audit_report", "Listed in the access report"
+        KNOWN_MRN = "known_mrn", "Shown as an existing case of an MRN typed for a new case"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
     case = models.ForeignKey(

@@ -8,18 +8,34 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from cases.models import choices
+from cases.models.text import BOARD_QUESTION_LENGTH, identifier_text, name_text
+
+# No patient of this board was born before 1900; an earlier year is a typing slip (0001, 1500, ...).
+EARLIEST_DATE = date(1900, 1, 1)
 
 
 def not_in_future(value: date) -> None:
     """Reject a date after today (in the project's time zone)."""
     if value and value > timezone.localdate():
         raise ValidationError("%(value)s is in the future.", params={"value": value}, code="future_date")
+
+
+def not_before_1900(value: date) -> None:
+    """Reject a date before 1900: no birth or clinical date of a living patient lies there."""
+    if value and value < EARLIEST_DATE:
+        raise ValidationError(
+            "%(value)s is before 1900: check the year.", params={"value": value}, code="implausible_date"
+        )
+
+
+# Every date of the record: not before 1900 and not in the future.
+PLAUSIBLE_DATE = [not_before_1900, not_in_future]
 
 
 def _unknown(**kwargs: object) -> dict[str, object]:
@@ -56,10 +72,10 @@ class Authored(models.Model):
 class Patient(Authored):
     """A person whose cases come to the board."""
 
-    mrn = models.CharField("medical record number", max_length=32, unique=True)
-    family_name = models.CharField(max_length=100)
-    given_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField(validators=[not_in_future])
+    mrn = models.CharField("medical record number", max_length=32, unique=True, validators=[identifier_text])
+    family_name = models.CharField(max_length=100, validators=[name_text])
+    given_name = models.CharField(max_length=100, validators=[name_text])
+    date_of_birth = models.DateField(validators=PLAUSIBLE_DATE)
     sex = models.CharField(max_length=10, choices=choices.Sex.choices)
 
     class Meta:
@@ -68,6 +84,15 @@ class Patient(Authored):
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+
+    def clean(self) -> None:
+        if self.pk and self.date_of_birth:
+            earliest = earliest_clinical_date(self)
+            if earliest and earliest[0] < self.date_of_birth:
+                day, label = earliest
+                raise ValidationError(
+                    {"date_of_birth": f"The record holds {label} of {day}, before this date of birth."}
+                )
 
 
 class Case(Authored):
@@ -85,7 +110,14 @@ class Case(Authored):
         null=True,
         blank=True,
     )
-    board_question = models.TextField("question for the board", blank=True)
+    board_question = models.TextField(
+        "question for the board",
+        blank=True,
+        max_length=BOARD_QUESTION_LENGTH,
+        validators=[MaxLengthValidator(BOARD_QUESTION_LENGTH)],
+    )
+    # Why a clinician closed the case (a closed case keeps its record; nothing is deleted).
+    close_reason = models.CharField("reason for closing", max_length=300, blank=True)
     # Kept in step with the record by cases.services so that lists can filter without running the engine.
     classification = models.CharField(max_length=24, choices=choices.Classification.choices, blank=True)
 
@@ -117,12 +149,58 @@ class Finding(Authored):
     class Meta:
         abstract = True
 
+    @classmethod
+    def date_fields(cls) -> list[str]:
+        """The names of the finding's clinical dates."""
+        return [
+            f.name
+            for f in cls._meta.concrete_fields
+            if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
+        ]
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        """The fields' own checks, then: no clinical date before the patient's date of birth."""
+        errors: dict[str, list[str]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        born = _birth_date(self)
+        skipped = set(exclude or ()) | set(errors)
+        for name in self.date_fields():
+            value = getattr(self, name)
+            if born and value and name not in skipped and value < born:
+                errors[name] = [f"{value} is before the patient's date of birth ({born})."]
+        if errors:
+            raise ValidationError(errors)
+
+
+def _birth_date(finding: Finding) -> date | None:
+    """The date of birth of the finding's patient, when the finding already belongs to a case."""
+    case = getattr(finding, "case", None)  # unset: RelatedObjectDoesNotExist is an AttributeError
+    patient = getattr(case, "patient", None)
+    born = getattr(patient, "date_of_birth", None)
+    return born if isinstance(born, date) else None
+
+
+def earliest_clinical_date(patient: Patient) -> tuple[date, str] | None:
+    """The patient's earliest clinical date in any case, with what it is (e.g. "a specimen date")."""
+    found: list[tuple[date, str]] = []
+    for model in Finding.__subclasses__():
+        for name in model.date_fields():
+            rows = model._default_manager.filter(case__patient=patient, **{f"{name}__isnull": False})
+            first = rows.order_by(name).values_list(name, flat=True).first()
+            if first:
+                label = model._meta.get_field(name).verbose_name
+                found.append((first, f"a {label} ({model._meta.verbose_name})"))
+    return min(found, default=None)
+
 
 class PathologyReport(Finding):
     """Histology, grade and immunohistochemistry of one specimen."""
 
     specimen = models.CharField(max_length=12, choices=choices.Specimen.choices)
-    specimen_date = models.DateField(validators=[not_in_future])
+    specimen_date = models.DateField(validators=PLAUSIBLE_DATE)
     differentiation = models.CharField(max_length=14, choices=choices.Differentiation.choices)
     morphology = models.CharField(max_length=14, choices=choices.Morphology.choices, **_unknown())
     ki67_percent = models.DecimalField(
@@ -163,7 +241,9 @@ class ImagingStudy(Finding):
     """One imaging study or endoscopy, or the record that it was not done."""
 
     modality = models.CharField(max_length=10, choices=choices.Modality.choices)
-    study_date = models.DateField(validators=[not_in_future])
+    study_date = models.DateField(
+        validators=PLAUSIBLE_DATE, help_text="Required for a study that was done.", **_unknown()
+    )
     performed = models.BooleanField(default=True, help_text="Untick to record that this study was not done.")
     sstr_uptake = models.CharField(
         "SSTR uptake", max_length=20, choices=choices.SstrUptake.choices, **_unknown()
@@ -176,11 +256,12 @@ class ImagingStudy(Finding):
 
     class Meta:
         default_related_name = "imaging_studies"
-        ordering = ["-study_date", "-created_at"]
+        # Undated rows (studies not done) after the dated ones, on every database.
+        ordering = [models.F("study_date").desc(nulls_last=True), "-created_at"]
         verbose_name_plural = "imaging studies"
 
     def __str__(self) -> str:
-        return f"{self.get_modality_display()} {self.study_date}"
+        return f"{self.get_modality_display()} {self.study_date or 'not done'}"
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -196,6 +277,8 @@ class ImagingStudy(Finding):
             self.sstr_uptake or self.fdg_avidity or sites or self.brain_metastases_count
         ):
             errors["performed"] = "A study that was not done has no results."
+        if self.performed and not self.study_date:
+            errors["study_date"] = "Give the date of the study (or untick Performed if it was not done)."
         if self.brain_metastases_count and "brain" not in sites:
             errors["brain_metastases_count"] = (
                 "Brain metastases counted, but the brain is not among the sites."
@@ -207,7 +290,14 @@ class ImagingStudy(Finding):
 class MolecularResult(Finding):
     """MMR/MSI and sequencing results."""
 
-    result_date = models.DateField(validators=[not_in_future])
+    result_date = models.DateField(
+        validators=PLAUSIBLE_DATE,
+        help_text="Required once a result is recorded; empty while tests are pending or not done.",
+        **_unknown(),
+    )
+    ordered_on = models.DateField(
+        "ordered on", validators=PLAUSIBLE_DATE, help_text="When the tests were requested.", **_unknown()
+    )
     mmr = models.CharField("MMR / MSI", max_length=10, choices=choices.Mmr.choices, **_unknown())
     ngs = models.CharField(
         "next-generation sequencing", max_length=8, choices=choices.NgsStatus.choices, **_unknown()
@@ -219,23 +309,41 @@ class MolecularResult(Finding):
 
     class Meta:
         default_related_name = "molecular_results"
-        ordering = ["-result_date", "-created_at"]
+        # Undated rows (tests pending or not done) after the dated ones, on every database.
+        ordering = [models.F("result_date").desc(nulls_last=True), "-created_at"]
 
     def __str__(self) -> str:
-        return f"Molecular {self.result_date}"
+        if self.result_date:
+            return f"Molecular {self.result_date}"
+        return f"Molecular, ordered {self.ordered_on}" if self.ordered_on else "Molecular, no result yet"
+
+    @property
+    def has_result(self) -> bool:
+        """An MMR/MSI result or a sequencing result is recorded (so the record has a result date)."""
+        alterations = (self.tmb_high, self.ntrk_fusion, self.ret_fusion, self.braf_v600e)
+        return self.mmr in (choices.Mmr.PROFICIENT, choices.Mmr.DEFICIENT) or (
+            self.ngs == choices.NgsStatus.DONE or any(value is not None for value in alterations)
+        )
 
     def clean(self) -> None:
+        errors: dict[str, str] = {}
         alterations = (self.tmb_high, self.ntrk_fusion, self.ret_fusion, self.braf_v600e)
         if self.ngs in ("not_done", "pending") and any(value is not None for value in alterations):
-            raise ValidationError(
-                {"ngs": "Sequencing alterations are recorded, so sequencing cannot be pending or not done."}
+            errors["ngs"] = (
+                "Sequencing alterations are recorded, so sequencing cannot be pending or not done."
             )
+        if self.has_result and not self.result_date:
+            errors["result_date"] = "Give the date of the result."
+        if self.ordered_on and self.result_date and self.ordered_on > self.result_date:
+            errors["ordered_on"] = "The tests are ordered after their result date."
+        if errors:
+            raise ValidationError(errors)
 
 
 class StagingAssessment(Finding):
     """Extent of disease and the staging details the pathway needs."""
 
-    assessed_on = models.DateField(validators=[not_in_future])
+    assessed_on = models.DateField(validators=PLAUSIBLE_DATE)
     extent = models.CharField(max_length=16, choices=choices.Extent.choices)
     figo_stage = models.CharField(
         "FIGO 2018 stage", max_length=5, choices=choices.FigoStage.choices, **_unknown()
@@ -289,7 +397,7 @@ class StagingAssessment(Finding):
 class ClinicalStatus(Finding):
     """Performance status, syndromes and pace of disease at one date."""
 
-    assessed_on = models.DateField(validators=[not_in_future])
+    assessed_on = models.DateField(validators=PLAUSIBLE_DATE)
     ecog = models.PositiveSmallIntegerField(
         "ECOG performance status", validators=[MaxValueValidator(4)], **_unknown()
     )
@@ -313,7 +421,7 @@ class ClinicalStatus(Finding):
 class Resection(Finding):
     """Surgery of the primary (or the record that none was done) and its margin."""
 
-    resected_on = models.DateField(validators=[not_in_future], **_unknown())
+    resected_on = models.DateField(validators=PLAUSIBLE_DATE, **_unknown())
     margin = models.CharField(max_length=12, choices=choices.Margin.choices)
     radiation_amenable = models.BooleanField("tumour bed amenable to radiation", **_unknown())
 
@@ -335,14 +443,14 @@ class TreatmentLine(Finding):
     """One line of systemic therapy."""
 
     regimen = models.CharField(max_length=40, choices=choices.Regimen.choices)
-    started_on = models.DateField(validators=[not_in_future])
-    ended_on = models.DateField(validators=[not_in_future], **_unknown())
+    started_on = models.DateField(validators=PLAUSIBLE_DATE)
+    ended_on = models.DateField(validators=PLAUSIBLE_DATE, **_unknown())
     cycles = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)], **_unknown())
     best_response = models.CharField(
         "best response (RECIST)", max_length=2, choices=choices.Response.choices, **_unknown()
     )
     progressed = models.BooleanField(**_unknown())
-    progression_date = models.DateField(validators=[not_in_future], **_unknown())
+    progression_date = models.DateField(validators=PLAUSIBLE_DATE, **_unknown())
     progressed_during_break = models.BooleanField(
         "progressed during a planned break (after the course ended)", **_unknown()
     )

@@ -2,8 +2,10 @@
 
 from django import template
 
+from cases.models.choices import MetastaticSite
 from cases.pathway import CasePathway
 from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
+from cases.pathway_context import decision_label as decision_words
 from cases.workup import STEP_BY_SLUG, ConflictItem, conflict_items
 from guidelines.engine.text import CLASSIFICATION_NAMES
 
@@ -50,36 +52,6 @@ def step_state_label(code: str) -> str:
     return STEP_STATE_LABELS.get(code, code)
 
 
-FACT_LABELS = {
-    "ki67_percent": "Ki-67 (%)",
-    "mitoses_per_2mm2": "Mitoses per 2 mm²",
-    "p53_ihc": "p53 IHC",
-    "rb_ihc": "Rb IHC",
-    "sstr2a_ihc": "SSTR2A IHC",
-    "mmr": "MMR / MSI",
-    "ngs": "NGS",
-    "tmb_high": "TMB-high",
-    "ntrk_fusion": "NTRK fusion",
-    "ret_fusion": "RET fusion",
-    "braf_v600e": "BRAF V600E",
-    "figo_stage": "FIGO stage",
-    "lvsi": "LVSI",
-    "ct_mri_done": "Multiphase CT/MRI done",
-    "sstr_imaging": "SSTR imaging",
-    "fdg_pet": "FDG PET",
-    "hiaa_5_elevated": "5-HIAA elevated",
-    "cns_symptoms": "CNS symptoms",
-    "ecog": "ECOG",
-    "prior_systemic_therapy": "Prior systemic therapy",
-}
-
-
-@register.filter
-def fact_label(name: str) -> str:
-    """A case-facts field name as a label: "tumor_size_cm" -> "Tumor size cm"."""
-    return FACT_LABELS.get(name, name.replace("_", " ").capitalize())
-
-
 @register.filter
 def code_text(value: object) -> str:
     """A code as words: "distant_lymph_nodes" -> "distant lymph nodes"; booleans as Yes/No."""
@@ -100,3 +72,15 @@ def contradictions(case_pathway: CasePathway) -> list[ConflictItem]:
 def step_title(slug: str) -> str:
     """A workup step's title ("staging" -> "Extent and staging")."""
     return STEP_BY_SLUG[slug].title
+
+
+@register.filter
+def site_label(code: str) -> str:
+    """A metastatic site code as the model labels it: "distant_lymph_nodes" -> "Distant lymph nodes"."""
+    return str(MetastaticSite(code).label) if code in MetastaticSite.values else code
+
+
+@register.filter
+def decision_label(pathway: object) -> str:
+    """Where the patient stands, in the pathway page's words."""
+    return decision_words(pathway)  # type: ignore[arg-type]

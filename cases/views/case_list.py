@@ -27,6 +27,9 @@ def filtered_cases(params: dict[str, str]) -> QuerySet[Case]:
         )
     if params.get("status") in CaseStatus.values:
         cases = cases.filter(status=params["status"])
+    else:
+        # Closed cases (drafts closed with a reason) are out of the way unless asked for.
+        cases = cases.exclude(status=CaseStatus.CLOSED)
     if params.get("classification") in Classification.values:
         cases = cases.filter(classification=params["classification"])
     return cases

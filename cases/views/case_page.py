@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from cases import services
 from cases.facts import with_record
+from cases.forms import CloseCaseForm
 from cases.history import case_history
 from cases.models import AccessEvent, Case
 from cases.pathway import pathway_for_case
@@ -19,10 +26,33 @@ from meetings.decisions import decisions_for_case
 @permission_required("cases.view_case", raise_exception=True)
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Show one case with its record, workup progress and pathway summary."""
+    return render(request, "cases/case_detail.html", _detail_context(request, pk, CloseCaseForm()))
+
+
+@permission_required("cases.change_case", raise_exception=True)
+@require_POST
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a draft case with a reason (no record is deleted; the history keeps the reason)."""
+    case = get_object_or_404(Case, pk=pk)
+    form = CloseCaseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.close_case(user=request.user, case=case, reason=form.cleaned_data["close_reason"])
+        except ValidationError as error:
+            # Not a draft: the close form is not on the page, so the refusal is a page message.
+            messages.error(request, " ".join(error.message_dict["close_reason"]))
+        else:
+            messages.success(request, "Case closed. Its record is kept; filter the list by Closed.")
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/case_detail.html", _detail_context(request, pk, form), status=422)
+
+
+def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) -> dict[str, Any]:
     case = get_object_or_404(with_record(Case.objects.filter(pk=pk).select_related("responsible_clinician")))
     case_pathway = pathway_for_case(case)
     log_access(request.user, case, AccessEvent.Action.VIEW_CASE)
-    context = {
+    return {
+        "close_form": close_form,
         "case": case,
         "case_pathway": case_pathway,
         "steps": progress(case, "", set(), set()),
@@ -37,7 +67,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline_svg": treatment_timeline_svg(case),
         "case_decisions": decisions_for_case(case),
     }
-    return render(request, "cases/case_detail.html", context)
 
 
 @permission_required("cases.view_case", raise_exception=True)

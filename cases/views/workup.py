@@ -23,6 +23,7 @@ from cases.forms import (
     CaseForm,
     ClinicalForm,
     ImagingFormSet,
+    KnownPatientForm,
     MolecularForm,
     PathologyForm,
     PatientForm,
@@ -32,6 +33,7 @@ from cases.forms import (
 )
 from cases.models import AccessEvent, Case, WorkupDraft
 from cases.pathway import CasePathway, pathway_for_case
+from cases.pathway_context import fact_rows
 from cases.workup import (
     STEP_BY_SLUG,
     STEP_SLUGS,
@@ -232,11 +234,8 @@ def _context(
     }
     if case is not None and step == "review" and case_pathway is not None:
         context["gaps"] = readiness_gaps(case_pathway, case)
-        context["known_facts"] = [
-            (name, value)
-            for name, value in case_pathway.facts.items()
-            if value is not None and value not in ([], "")
-        ]
+        # The same labels as the pathway page and PDF (the model choices' labels), never raw codes.
+        context["known_facts"] = [row for row in fact_rows(case_pathway.facts) if row.value != ""]
     context.update(extra)
     return context
 
@@ -248,9 +247,19 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         forms = _forms_for("patient", None, request.POST, request)
         request.session[NEW_CASE_SESSION_KEY] = _draft_data(request)
-        if forms.is_valid():
+        known = KnownPatientForm(request.POST, prefix="known")
+        if forms.is_valid() and known.is_valid():
             try:
-                case = services.create_case(request.user, forms.forms["patient"], forms.forms["case"])
+                case = services.create_case(
+                    request.user,
+                    forms.forms["patient"],
+                    forms.forms["case"],
+                    another_case_for_patient=known.cleaned_data["another_case_for_patient"],
+                )
+            except services.KnownPatient as existing:
+                services.show_known_patient(request.user, existing)
+                context = _context(request, None, "patient", forms, known_patient=existing, known_form=known)
+                return render(request, TEMPLATE, context, status=409)
             except ValidationError as error:
                 forms.forms["patient"].add_error(
                     None, error

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from cases.models.choices import CaseStatus
 from meetings import services
 from meetings.forms import AddCaseForm, AgendaItemForm, AttendeeForm, MeetingForm
 from meetings.models import Meeting
-from meetings.packet import packet_fingerprint, packet_view, schedule
+from meetings.packet import later, packet_fingerprint, packet_view, schedule
 from meetings.panel import panel_warnings
 
 TEMPLATE = "meetings/meeting_detail.html"
@@ -105,7 +104,7 @@ def meeting_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, An
         "items": items,
         "slots": schedule(meeting, items),
         "total_minutes": total,
-        "ends_at": meeting.starts_at + timedelta(minutes=total),
+        "ends_at": later(meeting.starts_at, total),
         "decided_count": sum(1 for item in items if hasattr(item, "decision")),
         "warnings": panel_warnings(attendees, items),
         "packet": packet_view(getattr(meeting, "packet", None), packet_fingerprint(meeting, items)),

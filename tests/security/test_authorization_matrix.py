@@ -31,6 +31,7 @@ POLICY = {
     "cases:workup_validate": EDITORS,
     "cases:workup_discard": EDITORS,
     "cases:access_report": PRIVACY_OFFICER,
+    "cases:close": EDITORS,
     "meetings:list": ALL,
     "meetings:detail": ALL,
     "meetings:present": ALL,
@@ -140,6 +141,7 @@ def test_read_only_roles_see_no_case_write_controls(role, objects, client):
         html = client.get(reverse(name, args=[case.pk] if name == "cases:detail" else [])).text
         assert reverse("cases:new") not in html
         assert reverse("cases:workup", args=[case.pk, "pathology"]) not in html
+        assert reverse("cases:close", args=[case.pk]) not in html
 
 
 def test_every_role_is_in_the_matrix():

@@ -99,6 +99,7 @@ def seed_full_record():
     valid(
         MolecularResultFactory(
             case=cervix,
+            ordered_on=datetime.date(2026, 1, 2),
             mmr="deficient",
             ngs="done",
             tmb_high=True,
@@ -149,7 +150,11 @@ def seed_full_record():
             **stamp,
         )
     )
-    pancreas = valid(CaseFactory(patient=patient, primary_site="pancreas", **stamp))
+    pancreas = valid(
+        CaseFactory(
+            patient=patient, primary_site="pancreas", status="closed", close_reason="Entered twice", **stamp
+        )
+    )
     valid(
         StagingAssessmentFactory(
             case=pancreas,

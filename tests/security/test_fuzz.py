@@ -1,7 +1,9 @@
 """Property-based fuzzing (hypothesis) of every workup form and of import_cases.
 
 Properties: never a server error; a refused form or a rejected file changes nothing in the
-clinical record; what is saved passes the models' own validation.
+clinical record; what is saved passes the models' own validation; a refused form says why next
+to the field it refuses (or, for a hidden field, in a message naming it); an implausible date
+(before 1900, before birth, in the future) is refused next to its field.
 """
 
 import copy
@@ -18,7 +20,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
 from cases import exchange
@@ -139,6 +141,8 @@ class WorkupFormParser(HTMLParser):
 
     def add_input(self, name, attributes):
         kind = attributes.get("type", "text")
+        if attributes.get("inputmode") in ("decimal", "numeric"):
+            kind = "number"  # decimals and whole numbers are text inputs (the browser must not parse them)
         value = attributes.get("value", "on" if kind in ("checkbox", "radio") else "")
         if kind in ("submit", "button", "reset", "image"):
             self.form.buttons.setdefault(name, []).append(value)
@@ -169,6 +173,62 @@ class WorkupFormParser(HTMLParser):
             self.select = None
         elif tag == "textarea":
             self.textarea = None
+
+
+class RefusalParser(HTMLParser):
+    """What a refused page says: the inputs marked invalid, the error alerts, the labels of its fields."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.invalid: set[str] = set()
+        self.alerts: list[str] = []
+        self.labels: set[str] = set()
+        self.open: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        classes = (attributes.get("class") or "").split()
+        if tag in ("input", "select", "textarea") and "is-invalid" in classes and attributes.get("name"):
+            self.invalid.add(attributes["name"])
+        if tag == "div" and "alert-danger" in classes:
+            self.open, self.alerts = "alert", [*self.alerts, ""]
+        elif tag == "label":
+            self.open = "label"
+            self.labels.add("")
+
+    def handle_data(self, data):
+        if self.open == "alert":
+            self.alerts[-1] += data
+        elif self.open == "label":
+            self.labels.add(data.strip().rstrip("*").strip())
+
+    def handle_endtag(self, tag):
+        if tag == "label" or (tag == "div" and self.open == "alert" and self.alerts[-1].strip()):
+            self.open = None
+
+
+# Hidden inputs a refusal may name in words (they have no label on the page).
+HIDDEN_FIELD_NAMES = (
+    "Record version",
+    "Row id",
+    "TOTAL_FORMS",
+    "INITIAL_FORMS",
+    "MIN_NUM_FORMS",
+    "MAX_NUM_FORMS",
+)
+
+
+def assert_refusal_names_a_field(response):
+    """A refused form marks the input it refuses, or says in an alert which field is wrong."""
+    parser = RefusalParser()
+    parser.feed(response.text)
+    if parser.invalid:
+        return
+    names = [label for label in parser.labels if label] + list(HIDDEN_FIELD_NAMES)
+    alerts = [" ".join(alert.split()) for alert in parser.alerts if alert.strip()]
+    assert alerts, "a refusal without any message"
+    for alert in alerts:
+        assert any(name in alert for name in names), f"the message names no field: {alert}"
 
 
 def page_form(client, url):
@@ -222,6 +282,10 @@ TRICKY_TEXT = [
     "a\x00b",
     "2026-02-29",
     "2026-13-01",
+    "3,5",
+    "35,5",
+    "1,234.5",
+    "1.234,5",
 ]
 junk = st.one_of(st.sampled_from(TRICKY_TEXT), st.text(max_size=40))
 numbers = st.one_of(
@@ -237,6 +301,7 @@ dates = st.one_of(
     st.sampled_from(
         ["0000-01-01", "10000-01-01", "2026/01/05", "05/01/2026", "2026-1-5", "2026-01-05T10:00"]
     ),
+    st.sampled_from(["0001-01-01", "1500-06-01", "1899-12-31", "1900-01-01", "1959-12-31", "9999-12-31"]),
     junk,
 )
 # Django builds and renders up to 2000 forms whatever count is posted (about 25 s for one
@@ -359,6 +424,8 @@ def check_post(response, before, case_id=None):
         assert untouched(before, after, case_id)
     else:
         assert after == before
+    if response.status_code == 422:
+        assert_refusal_names_a_field(response)
 
 
 # --- the workup forms -------------------------------------------------------------------------
@@ -377,6 +444,53 @@ def test_workup_step_never_fails_and_never_half_saves(
     with rolled_back():
         clinician_client.cookies.pop("messages", None)
         check_post(clinician_client.post(form.action, sent), record_before, fuzz_cases[index].pk)
+
+
+# Every fuzz patient is born on 1960-01-01 (PatientFactory); each of these dates is implausible.
+IMPLAUSIBLE_DATES = [
+    "0001-01-01",
+    "1500-06-01",
+    "1899-12-31",
+    "9999-12-31",
+    (today + datetime.timedelta(days=1)).isoformat(),
+]
+BEFORE_BIRTH = "1959-12-31"
+
+
+@pytest.mark.parametrize("step", FORM_STEPS)
+@FUZZ
+@given(data=st.data())
+def test_implausible_dates_are_refused_next_to_their_field(
+    clinician_client, fuzz_cases, step_forms, record_before, step, data
+):
+    """Plausibility: any date of a step set to an implausible one is refused, named, and nothing is saved."""
+    forms = step_forms(step)
+    index = data.draw(st.sampled_from(range(len(forms))), label="case")
+    form = forms[index]
+    on_the_page = sorted(name for name in form.filled if form.controls[name].kind == "date")
+    name = data.draw(st.sampled_from(on_the_page), label="date field")
+    choices = IMPLAUSIBLE_DATES + ([BEFORE_BIRTH] if step != "patient" else [])
+    day = data.draw(st.sampled_from(choices), label="date")
+    # The rest of the form either as the page filled it or fuzzed, so rules meet each other.
+    sent = data.draw(st.one_of(st.just(form.filled), form_data(form)), label="form data")
+    sent = {**sent, name: [day]}
+    sent.pop("add-row", None)  # a save, not "add a row"
+    row = ROW.match(name)
+    if row:
+        sent.pop(f"{row['prefix']}-{row['index']}-DELETE", None)  # a removed row is not validated
+    with rolled_back():
+        clinician_client.cookies.pop("messages", None)
+        response = clinician_client.post(form.action, sent)
+        note(response.text[:2000] if response.status_code != 422 else "")
+        assert response.status_code in (409, 422)
+        assert snapshot() == record_before
+        if response.status_code == 422:
+            parser = RefusalParser()
+            parser.feed(response.text)
+            assert name in parser.invalid or any(
+                "TOTAL_FORMS" in alert or "Row id" in alert or "Record version" in alert
+                for alert in parser.alerts
+            ), f"{name}={day} refused without a message next to it"
 
 
 @pytest.mark.parametrize("count", ["", "3.0"])
