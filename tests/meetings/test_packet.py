@@ -128,20 +128,36 @@ def test_a_failed_render_is_reported_not_hidden_and_never_logs_patient_data(
     assert "Ready · generated" in request_packet(coordinator_client, meeting).text
 
 
-def test_an_out_of_date_packet_is_regenerated_before_it_is_served(coordinator_client, viewer_client, meeting):
+def test_a_readers_get_of_an_out_of_date_packet_starts_nothing(
+    coordinator_client, coordinator, viewer_client, viewer, meeting
+):
     request_packet(coordinator_client, meeting)
-    generation = MeetingPacket.objects.get().generation
+    before = MeetingPacket.objects.defer("pdf").get()
     case = meeting.agenda_items.first().case
     case.board_question = "Changed after the packet"
     case.save()
 
     page = viewer_client.get(reverse("meetings:detail", args=[meeting.pk])).text
     assert "Out of date: the agenda or a case changed" in page
-    response = download(viewer_client, meeting)  # a reader's download starts the refresh
+    assert "A board coordinator can regenerate it." in page and "Download packet (PDF)" not in page
+    response = download(viewer_client, meeting)  # a GET: no new generation, no new author
     assert response.status_code == 302
-    assert "it is being regenerated" in viewer_client.get(response["Location"]).text
-    packet = MeetingPacket.objects.get()
-    assert (packet.generation, packet.status) == (generation + 1, "ready")
+    assert "The packet is out of date. A board coordinator can generate it." in viewer_client.get(
+        response["Location"]
+    ).text
+    after = MeetingPacket.objects.defer("pdf").get()
+    assert (after.generation, after.status, after.updated_by, after.requested_at) == (
+        before.generation,
+        "ready",
+        coordinator,
+        before.requested_at,
+    )
+    assert after.updated_by != viewer
+    # The coordinator's GET starts nothing either; their POST does, and the file is served again.
+    assert download(coordinator_client, meeting).status_code == 302
+    assert MeetingPacket.objects.get().generation == before.generation
+    request_packet(coordinator_client, meeting)
+    assert MeetingPacket.objects.get().generation == before.generation + 1
     assert download(viewer_client, meeting).status_code == 200
 
 
@@ -152,9 +168,10 @@ def test_reordering_the_agenda_makes_the_packet_out_of_date(coordinator_client, 
     assert "Out of date" in coordinator_client.get(reverse("meetings:packet_status", args=[meeting.pk])).text
 
 
-def test_no_packet_yet_is_generated_on_the_first_download(viewer_client, meeting):
+def test_no_packet_yet_is_not_generated_by_a_download(viewer_client, coordinator_client, meeting):
     assert download(viewer_client, meeting).status_code == 302
-    assert MeetingPacket.objects.get().status == "ready"
+    assert download(coordinator_client, meeting).status_code == 302
+    assert not MeetingPacket.objects.exists()
 
 
 @override_settings(TASKS=DUMMY_TASKS)
