@@ -46,19 +46,26 @@ def _tri_state(field: forms.Field) -> None:
     field.widget = forms.NullBooleanSelect(attrs={"class": "form-select"})
 
 
-class RecordForm(forms.ModelForm):
-    """An edit form of one record: crispy without its own <form> tag, and the version it was loaded at."""
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version of the record it loaded (empty for a new record)."""
 
     # Optimistic concurrency: a save whose loaded version is no longer current is refused (cases.services).
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+
+class RecordForm(VersionedForm):
+    """An edit form of one record: crispy without its own <form> tag, and the version it was loaded at."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
 
 
 class StepForm(RecordForm):

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.models.choices import CaseStatus
+from cases.services import refuse_stale_save
 from guidelines.engine import ENGINE_VERSION
 from meetings.decisions import PathwayOption
 from meetings.models import (
@@ -45,9 +46,13 @@ def _locked_meeting(meeting_id: int) -> Meeting:
 
 
 def _touch(meeting: Meeting, user: User) -> None:
-    """Mark the meeting changed (its packet fingerprint includes updated_at)."""
-    meeting.updated_by = user  # type: ignore[assignment]
-    meeting.save(update_fields=["updated_at", "updated_by"])
+    """Mark the meeting changed (its packet fingerprint includes updated_at), without a new meeting version.
+
+    Attendees and agenda items carry their own versions and history; bumping the meeting's would make
+    an open "edit the meeting" form stale whenever someone adds an attendee.
+    """
+    meeting.updated_at, meeting.updated_by = timezone.now(), user  # type: ignore[assignment]
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at, updated_by=user)
 
 
 def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -78,9 +83,11 @@ def update_meeting(
     starts_at: datetime.datetime,
     location: str = "",
     video_link: str = "",
+    loaded_version: int | None,
 ) -> Meeting:
-    """Change when, where and which board."""
+    """Change when, where and which board (refused with what changed if the form's version is stale)."""
     meeting = _locked_meeting(meeting_id)
+    refuse_stale_save(meeting, loaded_version)
     meeting.board_name, meeting.starts_at = board_name, starts_at
     meeting.location, meeting.video_link = location, video_link
     meeting.full_clean()
@@ -144,11 +151,18 @@ def add_case_to_agenda(
 
 @transaction.atomic
 def update_agenda_item(
-    user: User, meeting_id: int, item_id: int, *, board_question: str, expected_minutes: int
+    user: User,
+    meeting_id: int,
+    item_id: int,
+    *,
+    board_question: str,
+    expected_minutes: int,
+    loaded_version: int | None,
 ) -> AgendaItem:
-    """Change the question for the board and the time the case is expected to take."""
+    """Change the question for the board and the time the case is expected to take (refused if stale)."""
     meeting = _locked_meeting(meeting_id)
     item = _agenda_item(meeting, item_id)
+    refuse_stale_save(item, loaded_version)
     item.board_question, item.expected_minutes = board_question.strip(), expected_minutes
     item.full_clean(exclude=["meeting", "case"])
     _stamp(item, user)
@@ -226,10 +240,17 @@ def record_decision(
     deviation_detail: str,
     responsible_clinician: AbstractBaseUser,
     next_review_on: datetime.date,
+    loaded_version: int | None,
 ) -> Decision:
-    """Record (or correct) the board's decision on an agenda item and mark its case discussed."""
+    """Record (or correct) the board's decision on an agenda item and mark its case discussed.
+
+    loaded_version is the decision's version the form showed (None: the form showed no decision); a
+    decision recorded or corrected by someone else since is never overwritten (cases.services.StaleEdit).
+    """
     item = AgendaItem.objects.select_for_update().select_related("case").get(pk=item_id)
-    decision = Decision.objects.filter(agenda_item=item).first() or Decision(agenda_item=item)
+    existing = Decision.objects.filter(agenda_item=item).first()
+    refuse_stale_save(existing, loaded_version)
+    decision = existing or Decision(agenda_item=item)
     decision.option_code = option.code if option else ""
     decision.option_text = option.text if option else ""
     decision.option_status = option.status if option else ""

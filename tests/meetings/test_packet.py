@@ -91,7 +91,12 @@ def test_the_packet_holds_cover_agenda_and_every_case_in_agenda_order(coordinato
 def test_the_packet_asks_the_agendas_question(coordinator_client, coordinator, meeting):
     item = meeting.agenda_items.get(position=2)
     services.update_agenda_item(
-        coordinator, meeting.pk, item.pk, board_question="Asked at this board?", expected_minutes=5
+        coordinator,
+        meeting.pk,
+        item.pk,
+        board_question="Asked at this board?",
+        expected_minutes=5,
+        loaded_version=item.version,
     )
     request_packet(coordinator_client, meeting)
     text = " ".join(pdf_pages(download(coordinator_client, meeting).content))
@@ -142,9 +147,10 @@ def test_a_readers_get_of_an_out_of_date_packet_starts_nothing(
     assert "A board coordinator can regenerate it." in page and "Download packet (PDF)" not in page
     response = download(viewer_client, meeting)  # a GET: no new generation, no new author
     assert response.status_code == 302
-    assert "The packet is out of date. A board coordinator can generate it." in viewer_client.get(
-        response["Location"]
-    ).text
+    assert (
+        "The packet is out of date. A board coordinator can generate it."
+        in viewer_client.get(response["Location"]).text
+    )
     after = MeetingPacket.objects.defer("pdf").get()
     assert (after.generation, after.status, after.updated_by, after.requested_at) == (
         before.generation,
@@ -202,7 +208,14 @@ def test_the_panel_polls_while_queued_or_running_and_stops_when_ready(coordinato
 def test_a_superseded_render_stores_nothing(coordinator, meeting):
     first = services.request_packet(coordinator, meeting.pk)
     item = meeting.agenda_items.first()
-    services.update_agenda_item(coordinator, meeting.pk, item.pk, board_question="New?", expected_minutes=5)
+    services.update_agenda_item(
+        coordinator,
+        meeting.pk,
+        item.pk,
+        board_question="New?",
+        expected_minutes=5,
+        loaded_version=item.version,
+    )
     second = services.request_packet(coordinator, meeting.pk)
     assert second.generation == first.generation + 1
     assert generate_meeting_packet.call(first.pk, first.generation) == "superseded"
