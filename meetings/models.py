@@ -112,9 +112,9 @@ class Decision(Authored):
     agenda_item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
     # The chosen pathway option as the engine named it then (the engine may change later).
     option_code = models.CharField("pathway option", max_length=80, blank=True)
-    option_text = models.CharField(max_length=300, blank=True)
-    option_status = models.CharField(max_length=20, blank=True)
-    option_strength = models.CharField(max_length=24, blank=True)
+    option_text = models.CharField("chosen option", max_length=300, blank=True)
+    option_status = models.CharField("option status", max_length=20, blank=True)
+    option_strength = models.CharField("panel vote", max_length=24, blank=True)
     plan = models.TextField(
         "plan", blank=True, help_text="Free text: details, or a plan outside the options."
     )
@@ -128,6 +128,9 @@ class Decision(Authored):
     )
     next_review_on = models.DateField("next review")
     engine_version = models.CharField(max_length=20, blank=True)
+    # The case's version when the decision was recorded: a later edit shows "changed since the board
+    # discussed version N" on the case and pathway pages (cases.discussion). Empty for older decisions.
+    case_version = models.PositiveIntegerField("case version discussed", null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -264,14 +264,16 @@ def record_decision(
     decision.next_review_on = next_review_on
     decision.engine_version = ENGINE_VERSION
     decision.full_clean(exclude=["agenda_item"])
-    _stamp(decision, user)
-    decision.save()
     case = item.case
     if case.status not in (CaseStatus.DISCUSSED, CaseStatus.CLOSED):
         case.status = CaseStatus.DISCUSSED
         case.updated_by = user  # type: ignore[assignment]
         # save(), not update(): the case's change history sees the new status.
         case.save(update_fields=["status", "updated_at", "updated_by"])
+    # Saved after the case: its updated_at is then later than every change the board saw.
+    decision.case_version = case.version
+    _stamp(decision, user)
+    decision.save()
     return decision
 
 

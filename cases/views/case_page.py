@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from cases.discussion import changed_since_discussion
 from cases.facts import with_record
 from cases.history import case_history
 from cases.models import AccessEvent, Case
@@ -36,6 +37,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": list(case.treatment_lines.all()),
         "timeline_svg": treatment_timeline_svg(case),
         "case_decisions": decisions_for_case(case),
+        "changed_since_discussion": changed_since_discussion(case),
     }
     return render(request, "cases/case_detail.html", context)
 
