@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from cases.models import Case
 from cases.models.records import Authored
@@ -196,6 +199,9 @@ class MeetingPacket(models.Model):
     pdf = models.BinaryField(null=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True)
     requested_at = models.DateTimeField(null=True)
+    # Renewed by the running render after every case: a lease older than PACKET_LEASE_SECONDS means
+    # its worker died (killed, out of memory, machine restarted) and the packet is failed.
+    heartbeat_at = models.DateTimeField(null=True)
     generated_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -212,5 +218,27 @@ class MeetingPacket(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        """Queued or running: the page keeps polling."""
-        return self.status in (PacketStatus.QUEUED, PacketStatus.RUNNING)
+        """Queued, or running with a live worker: the page keeps polling."""
+        return self.status == PacketStatus.QUEUED or (
+            self.status == PacketStatus.RUNNING and not self.worker_lost()
+        )
+
+    def worker_lost(self, now: datetime | None = None) -> bool:
+        """Running, but its worker has not renewed the lease in time: it died mid-packet."""
+        if self.status != PacketStatus.RUNNING:
+            return False
+        last_sign_of_life = self.heartbeat_at or self.requested_at
+        return last_sign_of_life is None or last_sign_of_life < lease_deadline(now)
+
+
+def lease_deadline(now: datetime | None = None) -> datetime:
+    """A running packet whose last heartbeat is older than this has lost its worker."""
+    return (now or timezone.now()) - timedelta(seconds=settings.PACKET_LEASE_SECONDS)
+
+
+def worker_lost_message() -> str:
+    """What a packet whose worker died says (on the page and in its error)."""
+    return (
+        "The background worker stopped while generating the packet (no progress for more than "
+        f"{settings.PACKET_LEASE_SECONDS} seconds), so nothing was stored. Retry to generate it again."
+    )

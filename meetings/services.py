@@ -13,7 +13,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Model
+from django.db.models import F, Max, Model, Q
 from django.utils import timezone
 
 from cases.models import Case
@@ -29,6 +29,8 @@ from meetings.models import (
     Meeting,
     MeetingPacket,
     PacketStatus,
+    lease_deadline,
+    worker_lost_message,
 )
 
 User = AbstractBaseUser | AnonymousUser
@@ -277,6 +279,32 @@ def record_decision(
     return decision
 
 
+def fail_lost_packets(now: datetime.datetime | None = None) -> int:
+    """Mark failed every running packet whose worker stopped renewing its lease, and its task too.
+
+    A killed worker cannot say it died: its packet would stay "running" and its task row RUNNING
+    (never picked up again). Called whenever a packet is requested or a worker starts one.
+    """
+    from django_tasks import default_task_backend
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from meetings.tasks import PacketWorkerLost
+
+    deadline = lease_deadline(now)
+    lost = MeetingPacket.objects.filter(status=PacketStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=deadline) | Q(heartbeat_at__isnull=True, requested_at__lt=deadline)
+    )
+    task_ids = [task_id for task_id in lost.values_list("task_id", flat=True) if task_id]
+    count = lost.update(status=PacketStatus.FAILED, error=worker_lost_message())
+    if task_ids and isinstance(default_task_backend, DatabaseBackend):
+        # Its task row says RUNNING forever otherwise (no worker ever picks a running task up again).
+        for result in DBTaskResult.objects.filter(id__in=task_ids, status=TaskResultStatus.RUNNING):
+            result.set_failed(PacketWorkerLost("The worker running this task stopped renewing its lease."))
+    return count
+
+
 @transaction.atomic
 def request_packet(user: User, meeting_id: int) -> MeetingPacket:
     """Queue a fresh meeting packet, unless one for the same content is already on its way."""
@@ -284,6 +312,7 @@ def request_packet(user: User, meeting_id: int) -> MeetingPacket:
     from meetings.tasks import generate_meeting_packet
 
     meeting = _locked_meeting(meeting_id)
+    fail_lost_packets()
     items = agenda_for_packet(meeting)
     fingerprint = packet_fingerprint(meeting, items)
     packet = MeetingPacket.objects.defer("pdf").filter(meeting=meeting).first()
@@ -296,7 +325,7 @@ def request_packet(user: User, meeting_id: int) -> MeetingPacket:
     packet.fingerprint = fingerprint
     packet.cases_done, packet.cases_total = 0, len(items)
     packet.error = ""
-    packet.requested_at = timezone.now()
+    packet.requested_at, packet.heartbeat_at = timezone.now(), None
     _stamp(packet, user)
     if packet.pk is None:
         packet.save()
@@ -304,7 +333,7 @@ def request_packet(user: User, meeting_id: int) -> MeetingPacket:
         packet.save(
             update_fields=[
                 "generation", "status", "fingerprint", "cases_done", "cases_total",
-                "error", "requested_at", "updated_at", "updated_by",
+                "error", "requested_at", "heartbeat_at", "updated_at", "updated_by",
             ]
         )  # fmt: skip
     # Enqueued inside the transaction: with the database backend the task row commits together with
