@@ -27,8 +27,9 @@ PAGE_RATIO_BUDGET = 3.0  # p95 of a page over p95 of the trivial page
 CASE_PDF_BUDGET = 1.0  # seconds
 PACKET_BUDGET = 20.0  # seconds for 30 cases
 # Queries per page: fixed however many cases or findings there are (tests/bench and the page tests
-# assert the exact counts); these are the counts the pages make today, as ceilings.
-QUERY_BUDGETS = {"case list": 9, "case page": 17, "pathway page": 16, "trivial page": 5}
+# assert the exact counts); these are the counts the pages make today, as ceilings. The case and pathway
+# pages read the board's latest decision (issue 14: "changed since the board discussed version N").
+QUERY_BUDGETS = {"case list": 9, "case page": 18, "pathway page": 17, "trivial page": 5}
 
 
 def log(message: str) -> None:

@@ -285,12 +285,11 @@ def fail_lost_packets(now: datetime.datetime | None = None) -> int:
     A killed worker cannot say it died: its packet would stay "running" and its task row RUNNING
     (never picked up again). Called whenever a packet is requested or a worker starts one.
     """
-    from django_tasks import default_task_backend
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from meetings.tasks import PacketWorkerLost
+    from meetings.tasks import PacketWorkerLost, generate_meeting_packet
 
     deadline = lease_deadline(now)
     lost = MeetingPacket.objects.filter(status=PacketStatus.RUNNING).filter(
@@ -298,7 +297,7 @@ def fail_lost_packets(now: datetime.datetime | None = None) -> int:
     )
     task_ids = [task_id for task_id in lost.values_list("task_id", flat=True) if task_id]
     count = lost.update(status=PacketStatus.FAILED, error=worker_lost_message())
-    if task_ids and isinstance(default_task_backend, DatabaseBackend):
+    if task_ids and isinstance(generate_meeting_packet.get_backend(), DatabaseBackend):
         # Its task row says RUNNING forever otherwise (no worker ever picks a running task up again).
         for result in DBTaskResult.objects.filter(id__in=task_ids, status=TaskResultStatus.RUNNING):
             result.set_failed(PacketWorkerLost("The worker running this task stopped renewing its lease."))
