@@ -135,8 +135,8 @@ class RecordMeta:
     formfield_callback = staticmethod(record_formfield)
 
 
-class RecordForm(forms.ModelForm):
-    """An edit form of one record: crispy without its own <form> tag, and the version it was loaded at."""
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version of the record it loaded (empty for a new record)."""
 
     # Optimistic concurrency: a save whose loaded version is no longer current is refused (cases.services).
     loaded_version = forms.IntegerField(
@@ -145,11 +145,18 @@ class RecordForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+
+class RecordForm(VersionedForm):
+    """An edit form of one record: crispy without its own <form> tag, and the version it was loaded at."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
         # A hidden field's own message is not shown next to any input: say it at the top, naming it.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -42,6 +43,7 @@ class FieldChange:
     label: str
     old: str
     new: str
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,9 +57,23 @@ class HistoryEntry:
     changes: tuple[FieldChange, ...]
 
 
-def _shown(model: type[Model], name: str, value: Any) -> str:
+# Another app's entries for a case's History (meetings registers the board's decisions in its
+# AppConfig.ready()): cases never imports the apps that build on it.
+HistorySource = Callable[[Case], list[HistoryEntry]]
+_history_sources: list[HistorySource] = []
+
+
+def register_history_source(source: HistorySource) -> None:
+    """Add a source of entries to every case's History (once, however often it is registered)."""
+    if source not in _history_sources:
+        _history_sources.append(source)
+
+
+def _shown(model: type[Model], name: str, value: Any, labels: Mapping[str, Mapping[Any, str]]) -> str:
     if value in (None, "", []):
         return "—"
+    if name in labels:
+        return labels[name].get(value, str(value))
     field = model._meta.get_field(name)
     if field.is_relation:
         return f"#{value}"
@@ -69,7 +85,25 @@ def _shown(model: type[Model], name: str, value: Any) -> str:
     return str(choices.get(value, value))
 
 
-def _entries(model: type[Model], rows: list[Any]) -> list[HistoryEntry]:
+def _label(model: type[Model], name: str) -> str:
+    label = str(model._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def history_entries(
+    model: type[Model],
+    rows: list[Any],
+    *,
+    record: Callable[[Any], str] | None = None,
+    shown_when_created: tuple[str, ...] = (),
+    labels: Mapping[str, Mapping[Any, str]] | None = None,
+) -> list[HistoryEntry]:
+    """Readable entries from one model's history rows.
+
+    record names the record of a row (default: the model's name and the row); shown_when_created lists
+    the fields whose first values a creation shows; labels maps a field's stored values to what people read.
+    """
+    labels = labels or {}
     by_object: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         by_object[row.id].append(row)
@@ -81,18 +115,28 @@ def _entries(model: type[Model], rows: list[Any]) -> list[HistoryEntry]:
             changes: list[FieldChange] = []
             if previous is not None and row.history_type == "~":
                 for change in row.diff_against(previous, excluded_fields=BOOKKEEPING).changes:
-                    label = str(model._meta.get_field(change.field).verbose_name)
                     changes.append(
                         FieldChange(
-                            label[:1].upper() + label[1:],
-                            _shown(model, change.field, change.old),
-                            _shown(model, change.field, change.new),
+                            _label(model, change.field),
+                            _shown(model, change.field, change.old, labels),
+                            _shown(model, change.field, change.new, labels),
+                            change.field,
                         )
                     )
+            elif row.history_type == "+":
+                for name in shown_when_created:
+                    value = getattr(row, model._meta.get_field(name).attname)
+                    if value not in (None, ""):
+                        changes.append(
+                            FieldChange(_label(model, name), "—", _shown(model, name, value, labels), name)
+                        )
             author = row.history_user.get_username() if row.history_user else "system"
-            # A case's own label would need its patient (a query per row); the page already names the case.
-            name = model._meta.verbose_name.capitalize()
-            label = name if model is Case else f"{name}: {row.instance}"
+            if record is not None:
+                label = record(row)
+            else:
+                # A case's own label would need its patient (a query per row); the page names the case.
+                name = model._meta.verbose_name.capitalize()
+                label = name if model is Case else f"{name}: {row.instance}"
             entries.append(
                 HistoryEntry(row.history_date, author, label, KINDS[row.history_type], tuple(changes))
             )
@@ -100,14 +144,22 @@ def _entries(model: type[Model], rows: list[Any]) -> list[HistoryEntry]:
     return entries
 
 
-def case_history(case: Case) -> list[HistoryEntry]:
+def record_history(case: Case) -> list[HistoryEntry]:
     """Every create, change and delete of the case, its patient and its findings, newest first."""
-    entries = _entries(Case, list(Case.history.filter(id=case.pk).select_related("history_user")))
-    entries += _entries(
+    entries = history_entries(Case, list(Case.history.filter(id=case.pk).select_related("history_user")))
+    entries += history_entries(
         type(case.patient),
         list(type(case.patient).history.filter(id=case.patient_id).select_related("history_user")),
     )
     for model in FINDING_MODELS:
         rows = list(model.history.filter(case_id=case.pk).select_related("history_user"))  # type: ignore[attr-defined]
-        entries += _entries(model, rows)
+        entries += history_entries(model, rows)
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def case_history(case: Case) -> list[HistoryEntry]:
+    """The case's History tab: its record's changes and the registered sources' entries, newest first."""
+    entries = record_history(case)
+    for source in _history_sources:
+        entries += source(case)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -30,7 +31,7 @@ BOOKKEEPING_FIELDS = ["version", "created_at", "created_by", "updated_at", "upda
 class StaleEdit(Exception):
     """Someone saved the record after this form loaded it: the save is refused, nothing is overwritten."""
 
-    def __init__(self, form: ModelForm, message: str, current_version: int | None) -> None:
+    def __init__(self, form: ModelForm | None, message: str, current_version: int | None) -> None:
         super().__init__(message)
         self.form = form
         self.message = message
@@ -38,22 +39,50 @@ class StaleEdit(Exception):
 
 
 def _describe_changes(current: Any, loaded_version: int | None) -> str:
-    """Who changed what since the version the user loaded, from the record's history."""
+    """Who changed what since the version the user loaded (or recorded it, if they loaded none)."""
     newest = current.history.first()
     loaded = current.history.filter(version=loaded_version).first() if loaded_version else None
-    who = getattr(newest.history_user, "username", "another user") if newest else "another user"
-    when = newest.history_date.strftime("%Y-%m-%d %H:%M") if newest else ""
+    # Outside a request (commands, tasks) the history has no user; the record's own stamp names them.
+    author = (newest.history_user if newest else None) or getattr(current, "updated_by", None)
+    who = getattr(author, "username", "another user")
+    when = timezone.localtime(newest.history_date).strftime("%Y-%m-%d %H:%M") if newest else ""
+    model = type(current)
     changes = []
     if newest is not None and loaded is not None:
         for change in newest.diff_against(loaded, excluded_fields=BOOKKEEPING_FIELDS).changes:
-            label = capfirst(current._meta.get_field(change.field).verbose_name)
-            changes.append(f"{label}: {_shown(change.old)} → {_shown(change.new)}")
+            label = capfirst(model._meta.get_field(change.field).verbose_name)
+            old, new = _shown(model, change.field, change.old), _shown(model, change.field, change.new)
+            changes.append(f"{label}: {old} → {new}")
+    elif newest is not None and loaded_version is None:
+        # The form was opened before the record existed: say what the other person recorded.
+        for field in model._meta.concrete_fields:
+            value = getattr(newest, field.attname, None)
+            shown = field.editable and not field.primary_key and field.name not in BOOKKEEPING_FIELDS
+            # Of relations only people are named; the others are the record's place (its case, its item).
+            if field.is_relation and field.related_model is not get_user_model():
+                shown = False
+            if shown and value not in (None, ""):
+                changes.append(f"{capfirst(field.verbose_name)}: {_shown(model, field.name, value)}")
+        detail = "; ".join(changes) if changes else "details unavailable"
+        return f"{model._meta.verbose_name.capitalize()} was recorded by {who} at {when} ({detail})."
     detail = "; ".join(changes) if changes else "details unavailable"
-    return f"{current._meta.verbose_name.capitalize()} was changed by {who} at {when} ({detail})."
+    return f"{model._meta.verbose_name.capitalize()} was changed by {who} at {when} ({detail})."
 
 
-def _shown(value: Any) -> str:
-    return "—" if value in (None, "") else str(value)
+def _shown(model: type[Model], name: str, value: Any) -> str:
+    """A stored value as the person entered it: choice labels, Yes/No, a user's name."""
+    if value in (None, ""):
+        return "—"
+    field = model._meta.get_field(name)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field.is_relation and field.related_model is get_user_model():
+        user = get_user_model().objects.filter(pk=value).first()
+        return (user.get_full_name() or user.get_username()) if user else f"#{value}"
+    choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else {}
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(item, item)) for item in value)
+    return str(choices.get(value, value)) if isinstance(value, str | int) else str(value)
 
 
 def guard_version(form: ModelForm) -> None:
@@ -67,9 +96,21 @@ def guard_version(form: ModelForm) -> None:
         raise StaleEdit(
             form, f"{instance._meta.verbose_name.capitalize()} was deleted by another user.", None
         )
-    if loaded != current.version:
-        raise StaleEdit(form, _describe_changes(current, loaded), current.version)
+    try:
+        refuse_stale_save(current, loaded)
+    except StaleEdit as stale:
+        stale.form = form
+        raise
     instance.version = current.version
+
+
+def refuse_stale_save(current: Any, loaded_version: int | None) -> None:
+    """Refuse to save over a record (locked by the caller) that is no longer at the version the form loaded.
+
+    A form that loaded no record (loaded_version None) is stale once someone has created it meanwhile.
+    """
+    if current is not None and loaded_version != current.version:
+        raise StaleEdit(None, _describe_changes(current, loaded_version), current.version)
 
 
 def _stamp(record: Model, user: User) -> None:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from cases import roles
+from cases.forms import VersionedForm
 from cases.models import Case
 from meetings.decisions import PathwayOption
 from meetings.models import (
@@ -42,7 +43,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedForm):
     """When and where the board meets."""
 
     video_link = forms.URLField(
@@ -90,7 +91,7 @@ def case_label(case: Case) -> str:
     return f"{name} ({patient.mrn}) · {case.get_primary_site_display()}"
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(VersionedForm):
     """The question for the board and the minutes a case is expected to take."""
 
     class Meta:
@@ -122,7 +123,7 @@ def clinicians() -> QuerySet:
     )
 
 
-class DecisionForm(forms.ModelForm):
+class DecisionForm(VersionedForm):
     """The board's decision: pathway option and/or free text, guideline adherence, who, next review."""
 
     option = forms.ChoiceField(label="Pathway option", required=False, widget=forms.RadioSelect)

@@ -141,9 +141,9 @@ class Decision(Authored):
     agenda_item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="decision")
     # The chosen pathway option as the engine named it then (the engine may change later).
     option_code = models.CharField("pathway option", max_length=80, blank=True)
-    option_text = models.CharField(max_length=300, blank=True)
-    option_status = models.CharField(max_length=20, blank=True)
-    option_strength = models.CharField(max_length=24, blank=True)
+    option_text = models.CharField("chosen option", max_length=300, blank=True)
+    option_status = models.CharField("option status", max_length=20, blank=True)
+    option_strength = models.CharField("panel vote", max_length=24, blank=True)
     plan = models.TextField(
         "plan",
         blank=True,
@@ -160,6 +160,9 @@ class Decision(Authored):
     )
     next_review_on = models.DateField("next review")
     engine_version = models.CharField(max_length=20, blank=True)
+    # The case's version when the decision was recorded: a later edit shows "changed since the board
+    # discussed version N" on the case and pathway pages (cases.discussion). Empty for older decisions.
+    case_version = models.PositiveIntegerField("case version discussed", null=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -225,6 +228,9 @@ class MeetingPacket(models.Model):
     pdf = models.BinaryField(null=True, editable=False)
     task_id = models.CharField(max_length=64, blank=True)
     requested_at = models.DateTimeField(null=True)
+    # Renewed by the running render after every case: a lease older than PACKET_LEASE_SECONDS means
+    # its worker died (killed, out of memory, machine restarted) and the packet is failed.
+    heartbeat_at = models.DateTimeField(null=True)
     generated_at = models.DateTimeField(null=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -241,5 +247,27 @@ class MeetingPacket(models.Model):
 
     @property
     def in_progress(self) -> bool:
-        """Queued or running: the page keeps polling."""
-        return self.status in (PacketStatus.QUEUED, PacketStatus.RUNNING)
+        """Queued, or running with a live worker: the page keeps polling."""
+        return self.status == PacketStatus.QUEUED or (
+            self.status == PacketStatus.RUNNING and not self.worker_lost()
+        )
+
+    def worker_lost(self, now: datetime.datetime | None = None) -> bool:
+        """Running, but its worker has not renewed the lease in time: it died mid-packet."""
+        if self.status != PacketStatus.RUNNING:
+            return False
+        last_sign_of_life = self.heartbeat_at or self.requested_at
+        return last_sign_of_life is None or last_sign_of_life < lease_deadline(now)
+
+
+def lease_deadline(now: datetime.datetime | None = None) -> datetime.datetime:
+    """A running packet whose last heartbeat is older than this has lost its worker."""
+    return (now or timezone.now()) - datetime.timedelta(seconds=settings.PACKET_LEASE_SECONDS)
+
+
+def worker_lost_message() -> str:
+    """What a packet whose worker died says (on the page and in its error)."""
+    return (
+        "The background worker stopped while generating the packet (no progress for more than "
+        f"{settings.PACKET_LEASE_SECONDS} seconds), so nothing was stored. Retry to generate it again."
+    )

@@ -23,7 +23,7 @@ from django.utils import timezone
 from cases.pathway_context import pathway_context
 from cases.pdf import render_document
 from guidelines.engine import ENGINE_VERSION
-from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus
+from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus, worker_lost_message
 from meetings.panel import panel_warnings
 
 User = AbstractBaseUser | AnonymousUser
@@ -71,17 +71,31 @@ class PacketView:
     state: str  # none | queued | running | ready | stale | failed
     packet: MeetingPacket | None = None
     waiting_long: bool = False
+    worker_lost: bool = False
 
     @property
     def polling(self) -> bool:
-        """The panel asks the server again every two seconds."""
+        """The panel asks the server again every two seconds (never once the packet failed)."""
         return self.state in ("queued", "running")
+
+    @property
+    def error(self) -> str:
+        """Why the packet failed, as the panel says it."""
+        if self.worker_lost:
+            return worker_lost_message()
+        return self.packet.error if self.packet else ""
 
 
 def packet_view(packet: MeetingPacket | None, fingerprint: str, now: datetime | None = None) -> PacketView:
-    """The packet's state for the page; a finished file whose fingerprint differs is out of date ("stale")."""
+    """The packet's state for the page; a finished file whose fingerprint differs is out of date ("stale").
+
+    A running packet whose lease ran out shows as failed at once (a read changes nothing; the next
+    request or worker records the failure, meetings.services.fail_lost_packets).
+    """
     if packet is None:
         return PacketView("none")
+    if packet.worker_lost(now):
+        return PacketView("failed", packet, worker_lost=True)
     if packet.in_progress:
         queued_for = (now or timezone.now()) - (packet.requested_at or timezone.now())
         waiting = packet.status == PacketStatus.QUEUED and queued_for > WORKER_HINT_AFTER

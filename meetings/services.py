@@ -13,11 +13,12 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Model
+from django.db.models import F, Max, Model, Q
 from django.utils import timezone
 
 from cases.models import Case
 from cases.models.choices import CaseStatus
+from cases.services import refuse_stale_save
 from guidelines.engine import ENGINE_VERSION
 from meetings.decisions import PathwayOption
 from meetings.models import (
@@ -28,6 +29,8 @@ from meetings.models import (
     Meeting,
     MeetingPacket,
     PacketStatus,
+    lease_deadline,
+    worker_lost_message,
 )
 
 User = AbstractBaseUser | AnonymousUser
@@ -45,9 +48,13 @@ def _locked_meeting(meeting_id: int) -> Meeting:
 
 
 def _touch(meeting: Meeting, user: User) -> None:
-    """Mark the meeting changed (its packet fingerprint includes updated_at)."""
-    meeting.updated_by = user  # type: ignore[assignment]
-    meeting.save(update_fields=["updated_at", "updated_by"])
+    """Mark the meeting changed (its packet fingerprint includes updated_at), without a new meeting version.
+
+    Attendees and agenda items carry their own versions and history; bumping the meeting's would make
+    an open "edit the meeting" form stale whenever someone adds an attendee.
+    """
+    meeting.updated_at, meeting.updated_by = timezone.now(), user  # type: ignore[assignment]
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at, updated_by=user)
 
 
 def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -78,9 +85,11 @@ def update_meeting(
     starts_at: datetime.datetime,
     location: str = "",
     video_link: str = "",
+    loaded_version: int | None,
 ) -> Meeting:
-    """Change when, where and which board."""
+    """Change when, where and which board (refused with what changed if the form's version is stale)."""
     meeting = _locked_meeting(meeting_id)
+    refuse_stale_save(meeting, loaded_version)
     meeting.board_name, meeting.starts_at = board_name, starts_at
     meeting.location, meeting.video_link = location, video_link
     meeting.full_clean()
@@ -144,11 +153,18 @@ def add_case_to_agenda(
 
 @transaction.atomic
 def update_agenda_item(
-    user: User, meeting_id: int, item_id: int, *, board_question: str, expected_minutes: int
+    user: User,
+    meeting_id: int,
+    item_id: int,
+    *,
+    board_question: str,
+    expected_minutes: int,
+    loaded_version: int | None,
 ) -> AgendaItem:
-    """Change the question for the board and the time the case is expected to take."""
+    """Change the question for the board and the time the case is expected to take (refused if stale)."""
     meeting = _locked_meeting(meeting_id)
     item = _agenda_item(meeting, item_id)
+    refuse_stale_save(item, loaded_version)
     item.board_question, item.expected_minutes = board_question.strip(), expected_minutes
     item.full_clean(exclude=["meeting", "case"])
     _stamp(item, user)
@@ -226,10 +242,17 @@ def record_decision(
     deviation_detail: str,
     responsible_clinician: AbstractBaseUser,
     next_review_on: datetime.date,
+    loaded_version: int | None,
 ) -> Decision:
-    """Record (or correct) the board's decision on an agenda item and mark its case discussed."""
+    """Record (or correct) the board's decision on an agenda item and mark its case discussed.
+
+    loaded_version is the decision's version the form showed (None: the form showed no decision); a
+    decision recorded or corrected by someone else since is never overwritten (cases.services.StaleEdit).
+    """
     item = AgendaItem.objects.select_for_update().select_related("case").get(pk=item_id)
-    decision = Decision.objects.filter(agenda_item=item).first() or Decision(agenda_item=item)
+    existing = Decision.objects.filter(agenda_item=item).first()
+    refuse_stale_save(existing, loaded_version)
+    decision = existing or Decision(agenda_item=item)
     decision.option_code = option.code if option else ""
     decision.option_text = option.text if option else ""
     decision.option_status = option.status if option else ""
@@ -243,15 +266,42 @@ def record_decision(
     decision.next_review_on = next_review_on
     decision.engine_version = ENGINE_VERSION
     decision.full_clean(exclude=["agenda_item"])
-    _stamp(decision, user)
-    decision.save()
     case = item.case
     if case.status not in (CaseStatus.DISCUSSED, CaseStatus.CLOSED):
         case.status = CaseStatus.DISCUSSED
         case.updated_by = user  # type: ignore[assignment]
         # save(), not update(): the case's change history sees the new status.
         case.save(update_fields=["status", "updated_at", "updated_by"])
+    # Saved after the case: its updated_at is then later than every change the board saw.
+    decision.case_version = case.version
+    _stamp(decision, user)
+    decision.save()
     return decision
+
+
+def fail_lost_packets(now: datetime.datetime | None = None) -> int:
+    """Mark failed every running packet whose worker stopped renewing its lease, and its task too.
+
+    A killed worker cannot say it died: its packet would stay "running" and its task row RUNNING
+    (never picked up again). Called whenever a packet is requested or a worker starts one.
+    """
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from meetings.tasks import PacketWorkerLost, generate_meeting_packet
+
+    deadline = lease_deadline(now)
+    lost = MeetingPacket.objects.filter(status=PacketStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=deadline) | Q(heartbeat_at__isnull=True, requested_at__lt=deadline)
+    )
+    task_ids = [task_id for task_id in lost.values_list("task_id", flat=True) if task_id]
+    count = lost.update(status=PacketStatus.FAILED, error=worker_lost_message())
+    if task_ids and isinstance(generate_meeting_packet.get_backend(), DatabaseBackend):
+        # Its task row says RUNNING forever otherwise (no worker ever picks a running task up again).
+        for result in DBTaskResult.objects.filter(id__in=task_ids, status=TaskResultStatus.RUNNING):
+            result.set_failed(PacketWorkerLost("The worker running this task stopped renewing its lease."))
+    return count
 
 
 @transaction.atomic
@@ -261,6 +311,7 @@ def request_packet(user: User, meeting_id: int) -> MeetingPacket:
     from meetings.tasks import generate_meeting_packet
 
     meeting = _locked_meeting(meeting_id)
+    fail_lost_packets()
     items = agenda_for_packet(meeting)
     fingerprint = packet_fingerprint(meeting, items)
     packet = MeetingPacket.objects.defer("pdf").filter(meeting=meeting).first()
@@ -273,7 +324,7 @@ def request_packet(user: User, meeting_id: int) -> MeetingPacket:
     packet.fingerprint = fingerprint
     packet.cases_done, packet.cases_total = 0, len(items)
     packet.error = ""
-    packet.requested_at = timezone.now()
+    packet.requested_at, packet.heartbeat_at = timezone.now(), None
     _stamp(packet, user)
     if packet.pk is None:
         packet.save()
@@ -281,7 +332,7 @@ def request_packet(user: User, meeting_id: int) -> MeetingPacket:
         packet.save(
             update_fields=[
                 "generation", "status", "fingerprint", "cases_done", "cases_total",
-                "error", "requested_at", "updated_at", "updated_by",
+                "error", "requested_at", "heartbeat_at", "updated_at", "updated_by",
             ]
         )  # fmt: skip
     # Enqueued inside the transaction: with the database backend the task row commits together with

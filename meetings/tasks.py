@@ -11,10 +11,15 @@ from meetings.models import MeetingPacket, PacketStatus
 from meetings.packet import render_packet
 
 ERROR_LIMIT = 500
+STOPPED_MESSAGE = "The background worker was stopped while generating the packet; nothing was stored. Retry."
 
 
 class PacketRenderFailed(Exception):
     """A meeting packet could not be rendered; the reason is on the packet, never in the log."""
+
+
+class PacketWorkerLost(Exception):
+    """The worker rendering a packet died (its lease ran out); recorded on its task row."""
 
 
 def failure_message(error: Exception) -> str:
@@ -25,22 +30,35 @@ def failure_message(error: Exception) -> str:
 @task()
 def generate_meeting_packet(packet_id: int, generation: int) -> str:
     """Render a meeting's packet into its MeetingPacket row, unless a newer request superseded this one."""
+    from meetings.services import fail_lost_packets
+
+    # Any worker starting a packet also closes those whose worker died (their lease ran out).
+    fail_lost_packets()
     current = MeetingPacket.objects.filter(pk=packet_id, generation=generation)
-    if not current.filter(status=PacketStatus.QUEUED).update(status=PacketStatus.RUNNING, cases_done=0):
+    claimed = current.filter(status=PacketStatus.QUEUED).update(
+        status=PacketStatus.RUNNING, cases_done=0, heartbeat_at=timezone.now()
+    )
+    if not claimed:
         return "superseded"
     packet = MeetingPacket.objects.defer("pdf").select_related("updated_by").get(pk=packet_id)
     requester = packet.updated_by or AnonymousUser()
+
+    def progress(done: int, total: int) -> None:
+        # Each case renews the lease: a packet whose worker is killed is failed once it runs out.
+        current.update(cases_done=done, cases_total=total, heartbeat_at=timezone.now())
+
     try:
-        content, fingerprint = render_packet(
-            packet.meeting_id,
-            requester,
-            lambda done, total: current.update(cases_done=done, cases_total=total),
-        )
+        content, fingerprint = render_packet(packet.meeting_id, requester, progress)
     except Exception as error:
         current.update(status=PacketStatus.FAILED, error=failure_message(error))
         # Re-raised without its cause or message, which may hold patient data: the worker logs
         # tracebacks, and patient data must never reach a log.
         raise PacketRenderFailed(f"Meeting packet {packet_id} (generation {generation}) failed") from None
+    except BaseException:
+        # The worker is being stopped (a second SIGTERM or Ctrl+C exits mid-task): fail the packet cleanly
+        # instead of leaving it "running", then let the worker stop.
+        current.update(status=PacketStatus.FAILED, error=STOPPED_MESSAGE)
+        raise
     current.update(
         status=PacketStatus.READY,
         pdf=content,

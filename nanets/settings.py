@@ -300,6 +300,12 @@ LOGGING = {
     },
 }
 
+# A packet being generated renews its lease after every case; one not renewed for this many seconds
+# (its worker was killed or lost) is shown as failed, with a Retry button. Longer than one case's render.
+PACKET_LEASE_SECONDS = int(os.environ.get("PACKET_LEASE_SECONDS", "45"))
+if PACKET_LEASE_SECONDS < 1:
+    raise ImproperlyConfigured("PACKET_LEASE_SECONDS must be a whole number of seconds, at least 1.")
+
 # Background work (meeting packets): Django's Tasks API via the django-tasks backport. The database
 # backend needs `manage.py db_worker` running; tests run tasks immediately in the calling thread.
 TASKS = {

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cases import services
+from cases.discussion import changed_since_discussion
 from cases.facts import with_record
 from cases.forms import CloseCaseForm
 from cases.history import case_history
@@ -66,6 +67,7 @@ def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) ->
         "lines": list(case.treatment_lines.all()),
         "timeline_svg": treatment_timeline_svg(case),
         "case_decisions": decisions_for_case(case),
+        "changed_since_discussion": changed_since_discussion(case),
     }
 
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
+from cases.discussion import changed_since_discussion
 from cases.models import AccessEvent
 from cases.pathway_context import pathway_context
 from cases.pdf import render_pathway_pdf
@@ -18,6 +19,7 @@ def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the case's pathway: classification, options, workup, follow-up and pictures."""
     context = pathway_context(pk, request.user)
     log_access(request.user, context["case"], AccessEvent.Action.VIEW_PATHWAY)
+    context["changed_since_discussion"] = changed_since_discussion(context["case"])
     return render(request, "pathway/page.html", context)
 
 

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Case
 from cases.models.choices import CaseStatus
+from cases.services import StaleEdit
 from meetings import services
 from meetings.forms import AddCaseForm, AgendaItemForm, MoveForm
 from meetings.models import AgendaItem, Meeting
-from meetings.views.meeting import refused, updated, with_error
+from meetings.views.meeting import kept, refused, updated, with_error
 
 
 def _patient(case: Case) -> str:
@@ -53,6 +54,8 @@ def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
         return refused(request, pk, item_form=form)
     try:
         services.update_agenda_item(request.user, pk, item.pk, **form.cleaned_data)
+    except StaleEdit as conflict:
+        return refused(request, pk, status=409, item_form=kept(form, conflict))
     except ValidationError as error:
         return refused(request, pk, item_form=with_error(form, error))
     return updated(request, pk, f"Question and minutes saved for {_patient(item.case)}.", f"#item-{item.pk}")

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from cases import audit
 from cases.models import AccessEvent
+from cases.services import StaleEdit
 from meetings import services
 from meetings.decisions import options_for_case
 from meetings.forms import DecisionForm, clinicians
 from meetings.models import AgendaItem, Decision
+from meetings.views.meeting import kept
 
 TEMPLATE = "meetings/decision_form.html"
 
@@ -71,7 +73,11 @@ def decision_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             deviation_detail=data["deviation_detail"],
             responsible_clinician=data["responsible_clinician"],
             next_review_on=data["next_review_on"],
+            loaded_version=data["loaded_version"],
         )
+    except StaleEdit as conflict:
+        context.update(form=kept(form, conflict), conflict=True)
+        return render(request, TEMPLATE, context, status=409)
     except ValidationError as error:
         form.add_error(None, error)
         return render(request, TEMPLATE, context, status=422)

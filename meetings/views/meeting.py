@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import audit
 from cases.models import AccessEvent, Case
 from cases.models.choices import CaseStatus
+from cases.services import StaleEdit
 from meetings import services
 from meetings.forms import AddCaseForm, AgendaItemForm, AttendeeForm, MeetingForm
 from meetings.models import Meeting
@@ -51,7 +52,8 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(request.POST or None, initial={"board_name": "High-grade NEN tumor board"})
     if request.method == "POST":
         if form.is_valid():
-            meeting = services.create_meeting(request.user, **form.cleaned_data)
+            data = {name: value for name, value in form.cleaned_data.items() if name != "loaded_version"}
+            meeting = services.create_meeting(request.user, **data)
             messages.success(request, "Meeting scheduled. Add the attendees and the cases.")
             return redirect("meetings:detail", pk=meeting.pk)
         return render(request, "meetings/meeting_form.html", {"form": form}, status=422)
@@ -64,13 +66,36 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change when, where and which board."""
     meeting = get_object_or_404(Meeting, pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
+    context = {"form": form, "meeting": meeting}
     if request.method == "POST":
-        if form.is_valid():
+        if not form.is_valid():
+            return render(request, "meetings/meeting_form.html", context, status=422)
+        try:
             services.update_meeting(request.user, meeting.pk, **form.cleaned_data)
-            messages.success(request, "Meeting updated.")
-            return redirect("meetings:detail", pk=meeting.pk)
-        return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting}, status=422)
-    return render(request, "meetings/meeting_form.html", {"form": form, "meeting": meeting})
+        except StaleEdit as conflict:
+            return render(
+                request, "meetings/meeting_form.html", {**context, "form": kept(form, conflict)}, status=409
+            )
+        messages.success(request, "Meeting updated.")
+        return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/meeting_form.html", context)
+
+
+def kept(form: Form, conflict: StaleEdit) -> Form:
+    """The user's refused input, now at the record's current version, with what changed meanwhile.
+
+    Saving it again applies it knowingly; nothing was overwritten.
+    """
+    data = form.data.copy()
+    data[form.add_prefix("loaded_version")] = (
+        "" if conflict.current_version is None else str(conflict.current_version)
+    )
+    form.data = data
+    form.full_clean()
+    form.add_error(
+        None, f"Not saved: {conflict.message} Your input is kept below: review it and save again to apply it."
+    )
+    return form
 
 
 def meeting_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
@@ -132,11 +157,11 @@ def updated(request: HttpRequest, pk: int, notice: str, anchor: str) -> HttpResp
     return redirect(reverse("meetings:detail", args=[pk]) + anchor)
 
 
-def refused(request: HttpRequest, pk: int, **forms: Any) -> HttpResponse:
-    """A change that did not validate: the page (or its parts) with the errors shown, status 422."""
+def refused(request: HttpRequest, pk: int, status: int = 422, **forms: Any) -> HttpResponse:
+    """A change that did not validate (422) or was stale (409): the page (or its parts) with the errors."""
     context = meeting_context(request, pk, **forms)
     template = f"{TEMPLATE}#meeting-parts" if request.htmx else TEMPLATE
-    return render(request, template, context, status=422)
+    return render(request, template, context, status=status)
 
 
 def with_error(form: Form, error: ValidationError) -> Form:

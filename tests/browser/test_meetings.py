@@ -194,3 +194,50 @@ def test_a_meeting_from_agenda_to_packet(
         "Bravo",
     ]
     assert not problems, problems
+
+
+def test_a_packet_whose_worker_died_shows_failed_with_retry_and_stops_polling(
+    browser_page, live_server, screenshot_dir, settings
+):
+    from meetings import services
+    from meetings.models import MeetingPacket
+    from tests.meetings.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.PACKET_LEASE_SECONDS = 3
+    coordinator = UserFactory(username="coordinator", role=roles.COORDINATOR)
+    meeting = MeetingFactory(board_name="Thursday NEN board")
+    AttendeeFactory(meeting=meeting, name="Dr. Path", specialty="pathology")
+    for _ in range(3):
+        AgendaItemFactory(meeting=meeting)
+    packet = services.request_packet(coordinator, meeting.pk)
+    # A worker claimed it and rendered one case of three; it is killed now: no heartbeat from here on.
+    MeetingPacket.objects.filter(pk=packet.pk).update(
+        status="running", cases_done=1, cases_total=3, heartbeat_at=timezone.now()
+    )
+    page = browser_page
+    problems = watch(page)
+    polls: list[str] = []
+    page.on(
+        "request", lambda request: polls.append(request.url) if "/packet/status/" in request.url else None
+    )
+    log_in(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+    expect(page.get_by_text("Generating: 1 of 3 cases done")).to_be_visible()
+
+    # The panel keeps polling; once the lease runs out it says what happened and offers Retry.
+    alert = page.locator("#packet-panel .alert-danger")
+    expect(alert).to_contain_text("The packet could not be generated.", timeout=20_000)
+    expect(alert).to_contain_text("no progress for more than 3 seconds")
+    retry = page.get_by_role("button", name="Retry")
+    expect(retry).to_be_visible()
+    page.locator("#packet-panel").scroll_into_view_if_needed()
+    page.screenshot(path=screenshot_dir / "meeting-packet-worker-lost.png", full_page=True)
+    seen = len(polls)
+    page.wait_for_timeout(5000)  # more than two polling periods: none comes
+    assert len(polls) == seen and seen >= 1
+
+    retry.click()
+    expect(page.get_by_text("Waiting to start")).to_be_visible()
+    assert MeetingPacket.objects.get().generation == packet.generation + 1
+    assert problems == []

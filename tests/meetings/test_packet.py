@@ -91,7 +91,12 @@ def test_the_packet_holds_cover_agenda_and_every_case_in_agenda_order(coordinato
 def test_the_packet_asks_the_agendas_question(coordinator_client, coordinator, meeting):
     item = meeting.agenda_items.get(position=2)
     services.update_agenda_item(
-        coordinator, meeting.pk, item.pk, board_question="Asked at this board?", expected_minutes=5
+        coordinator,
+        meeting.pk,
+        item.pk,
+        board_question="Asked at this board?",
+        expected_minutes=5,
+        loaded_version=item.version,
     )
     request_packet(coordinator_client, meeting)
     text = " ".join(pdf_pages(download(coordinator_client, meeting).content))
@@ -111,7 +116,7 @@ def test_a_failed_render_is_reported_not_hidden_and_never_logs_patient_data(
 
     assert "The packet could not be generated." in response.text
     assert "RuntimeError: cannot lay out Demopatient DEMO-0012" in response.text
-    assert 'role="alert"' in response.text and "Try again" in response.text
+    assert 'role="alert"' in response.text and "Retry" in response.text
     packet = MeetingPacket.objects.get()
     assert packet.status == "failed" and packet.error.startswith("RuntimeError")
     # The worker logs the failure (with its traceback) but not the message, which names the patient.
@@ -128,20 +133,37 @@ def test_a_failed_render_is_reported_not_hidden_and_never_logs_patient_data(
     assert "Ready · generated" in request_packet(coordinator_client, meeting).text
 
 
-def test_an_out_of_date_packet_is_regenerated_before_it_is_served(coordinator_client, viewer_client, meeting):
+def test_a_readers_get_of_an_out_of_date_packet_starts_nothing(
+    coordinator_client, coordinator, viewer_client, viewer, meeting
+):
     request_packet(coordinator_client, meeting)
-    generation = MeetingPacket.objects.get().generation
+    before = MeetingPacket.objects.defer("pdf").get()
     case = meeting.agenda_items.first().case
     case.board_question = "Changed after the packet"
     case.save()
 
     page = viewer_client.get(reverse("meetings:detail", args=[meeting.pk])).text
     assert "Out of date: the agenda or a case changed" in page
-    response = download(viewer_client, meeting)  # a reader's download starts the refresh
+    assert "A board coordinator can regenerate it." in page and "Download packet (PDF)" not in page
+    response = download(viewer_client, meeting)  # a GET: no new generation, no new author
     assert response.status_code == 302
-    assert "it is being regenerated" in viewer_client.get(response["Location"]).text
-    packet = MeetingPacket.objects.get()
-    assert (packet.generation, packet.status) == (generation + 1, "ready")
+    assert (
+        "The packet is out of date. A board coordinator can generate it."
+        in viewer_client.get(response["Location"]).text
+    )
+    after = MeetingPacket.objects.defer("pdf").get()
+    assert (after.generation, after.status, after.updated_by, after.requested_at) == (
+        before.generation,
+        "ready",
+        coordinator,
+        before.requested_at,
+    )
+    assert after.updated_by != viewer
+    # The coordinator's GET starts nothing either; their POST does, and the file is served again.
+    assert download(coordinator_client, meeting).status_code == 302
+    assert MeetingPacket.objects.get().generation == before.generation
+    request_packet(coordinator_client, meeting)
+    assert MeetingPacket.objects.get().generation == before.generation + 1
     assert download(viewer_client, meeting).status_code == 200
 
 
@@ -152,9 +174,10 @@ def test_reordering_the_agenda_makes_the_packet_out_of_date(coordinator_client, 
     assert "Out of date" in coordinator_client.get(reverse("meetings:packet_status", args=[meeting.pk])).text
 
 
-def test_no_packet_yet_is_generated_on_the_first_download(viewer_client, meeting):
+def test_no_packet_yet_is_not_generated_by_a_download(viewer_client, coordinator_client, meeting):
     assert download(viewer_client, meeting).status_code == 302
-    assert MeetingPacket.objects.get().status == "ready"
+    assert download(coordinator_client, meeting).status_code == 302
+    assert not MeetingPacket.objects.exists()
 
 
 @override_settings(TASKS=DUMMY_TASKS)
@@ -185,7 +208,14 @@ def test_the_panel_polls_while_queued_or_running_and_stops_when_ready(coordinato
 def test_a_superseded_render_stores_nothing(coordinator, meeting):
     first = services.request_packet(coordinator, meeting.pk)
     item = meeting.agenda_items.first()
-    services.update_agenda_item(coordinator, meeting.pk, item.pk, board_question="New?", expected_minutes=5)
+    services.update_agenda_item(
+        coordinator,
+        meeting.pk,
+        item.pk,
+        board_question="New?",
+        expected_minutes=5,
+        loaded_version=item.version,
+    )
     second = services.request_packet(coordinator, meeting.pk)
     assert second.generation == first.generation + 1
     assert generate_meeting_packet.call(first.pk, first.generation) == "superseded"
@@ -206,3 +236,72 @@ def test_a_viewer_may_download_but_not_request(viewer_client, meeting):
     assert viewer_client.post(reverse("meetings:packet_request", args=[meeting.pk])).status_code == 403
     page = viewer_client.get(reverse("meetings:detail", args=[meeting.pk])).text
     assert "Generate packet" not in page
+
+
+@override_settings(TASKS=DUMMY_TASKS, PACKET_LEASE_SECONDS=30)
+def test_a_running_packet_whose_worker_died_is_failed_with_retry_and_asking_again_requeues_it(
+    coordinator_client, coordinator, meeting
+):
+    status_url = reverse("meetings:packet_status", args=[meeting.pk])
+    packet = services.request_packet(coordinator, meeting.pk)
+    # The worker claimed it, rendered one case, and was killed: no heartbeat since.
+    MeetingPacket.objects.filter(pk=packet.pk).update(
+        status="running",
+        cases_done=1,
+        cases_total=3,
+        heartbeat_at=timezone.now() - datetime.timedelta(seconds=31),
+    )
+    response = coordinator_client.get(status_url)
+    assert "The packet could not be generated." in response.text
+    assert "no progress for more than 30 seconds" in response.text and "Retry</button>" in response.text
+    assert "hx-trigger" not in response.text  # polling stops
+    assert MeetingPacket.objects.get().status == "running"  # a read records nothing
+
+    request_packet(coordinator_client, meeting)  # Retry: a new generation, a new task
+    retried = MeetingPacket.objects.get()
+    assert (retried.status, retried.generation, retried.heartbeat_at) == (
+        "queued",
+        packet.generation + 1,
+        None,
+    )
+    assert len(default_task_backend.results) == 2
+
+
+@override_settings(TASKS=DUMMY_TASKS, PACKET_LEASE_SECONDS=30)
+def test_a_running_packet_with_a_live_lease_keeps_polling(coordinator_client, coordinator, meeting):
+    packet = services.request_packet(coordinator, meeting.pk)
+    MeetingPacket.objects.filter(pk=packet.pk).update(
+        status="running", heartbeat_at=timezone.now() - datetime.timedelta(seconds=29)
+    )
+    response = coordinator_client.get(reverse("meetings:packet_status", args=[meeting.pk]))
+    assert "Generating:" in response.text and 'hx-trigger="every 2s"' in response.text
+    assert services.fail_lost_packets() == 0
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_worker_stopped_mid_packet_fails_it_cleanly(coordinator, meeting, monkeypatch):
+    packet = services.request_packet(coordinator, meeting.pk)
+
+    def stopped(*args, **kwargs):
+        raise SystemExit(1)  # what db_worker raises inside the task on a second SIGTERM or Ctrl+C
+
+    monkeypatch.setattr("meetings.tasks.render_packet", stopped)
+    with pytest.raises(SystemExit):
+        generate_meeting_packet.call(packet.pk, packet.generation)
+    failed = MeetingPacket.objects.get()
+    assert failed.status == "failed" and "worker was stopped" in failed.error
+
+
+def test_each_case_renews_the_lease(coordinator, meeting, monkeypatch):
+    beats = []
+    real_update = MeetingPacket.objects.none().update.__func__
+
+    def recording_update(queryset, **values):
+        if "heartbeat_at" in values:
+            beats.append(values.get("cases_done"))
+        return real_update(queryset, **values)
+
+    monkeypatch.setattr(type(MeetingPacket.objects.none()), "update", recording_update)
+    services.request_packet(coordinator, meeting.pk)
+    assert MeetingPacket.objects.get().status == "ready"
+    assert beats == [0, 0, 1, 2, 3]  # claimed, started, then after each of the three cases

@@ -18,7 +18,12 @@ def meeting(demo_cases, coordinator):
         services.add_case_to_agenda(coordinator, meeting.pk, demo_cases[vignette].pk, expected_minutes=7)
     item = meeting.agenda_items.get(position=2)
     services.update_agenda_item(
-        coordinator, meeting.pk, item.pk, board_question="Platinum/etoposide or trial?", expected_minutes=4
+        coordinator,
+        meeting.pk,
+        item.pk,
+        board_question="Platinum/etoposide or trial?",
+        expected_minutes=4,
+        loaded_version=item.version,
     )
     return meeting
 

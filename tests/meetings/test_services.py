@@ -154,6 +154,8 @@ def decide(user, item, **changes):
         "responsible_clinician": user,
         "next_review_on": timezone.localdate() + datetime.timedelta(days=60),
     }
+    existing = Decision.objects.filter(agenda_item=item).first()
+    values["loaded_version"] = existing.version if existing else None
     return services.record_decision(user, item.pk, **{**values, **changes})
 
 

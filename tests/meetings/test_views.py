@@ -174,6 +174,7 @@ def test_editing_a_meeting(coordinator_client, meeting):
         "starts_at": "2026-12-10T08:30",
         "location": "",
         "video_link": "https://v.example.org/b",
+        "loaded_version": str(meeting.version),
     }
     assert coordinator_client.post(url("edit", meeting.pk), data).status_code == 302
     meeting.refresh_from_db()
@@ -304,7 +305,11 @@ def test_editing_the_question_and_minutes(coordinator_client, meeting):
     assert re.search(r'<details class="agenda-item__edit mt-2" open>', response.text)
     response = coordinator_client.post(
         url("agenda_item", meeting.pk, item.pk),
-        {f"{prefix}-board_question": "Surgery or not?", f"{prefix}-expected_minutes": "10"},
+        {
+            f"{prefix}-board_question": "Surgery or not?",
+            f"{prefix}-expected_minutes": "10",
+            f"{prefix}-loaded_version": str(item.version),
+        },
     )
     assert response.status_code == 302
     item.refresh_from_db()

@@ -1,0 +1,73 @@
+"""The board's decisions in a case's History, and its latest discussion (registered with cases in ready())."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from cases.discussion import Discussion
+from cases.history import HistoryEntry, history_entries
+from cases.models import Case
+from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
+from meetings.models import AgendaItem, Decision
+
+# What a decision's History entry shows when it is recorded (a correction shows what changed).
+DECISION_FIELDS = (
+    "option_text",
+    "option_status",
+    "option_strength",
+    "plan",
+    "follows_guideline",
+    "deviation_reason",
+    "deviation_detail",
+    "responsible_clinician",
+    "next_review_on",
+    "case_version",
+)
+
+
+def _meeting_label(item: AgendaItem) -> str:
+    return f"{item.meeting.board_name}, {timezone.localtime(item.meeting.starts_at):%Y-%m-%d}"
+
+
+def decision_history(case: Case) -> list[HistoryEntry]:
+    """Every recording and correction of a board decision on the case: option, plan, deviation, who, when."""
+    items = {item.pk: item for item in AgendaItem.objects.filter(case=case).select_related("meeting")}
+    if not items:
+        return []
+    rows = list(Decision.history.filter(agenda_item_id__in=items).select_related("history_user"))  # type: ignore[attr-defined]
+    clinician_ids = {row.responsible_clinician_id for row in rows}
+    clinicians = {
+        user.pk: user.get_full_name() or user.get_username()
+        for user in get_user_model().objects.filter(pk__in=clinician_ids)
+    }
+
+    def record(row: Any) -> str:
+        return f"Board decision ({_meeting_label(items[row.agenda_item_id])})"
+
+    return history_entries(
+        Decision,
+        rows,
+        record=record,
+        shown_when_created=DECISION_FIELDS,
+        labels={
+            "responsible_clinician": clinicians,
+            "option_status": STATUS_LABELS,
+            "option_strength": STRENGTH_LABELS,
+        },
+    )
+
+
+def latest_discussion(case: Case) -> Discussion | None:
+    """The case's most recently recorded (or corrected) decision, as cases.discussion needs it."""
+    decision = (
+        Decision.objects.filter(agenda_item__case=case)
+        .select_related("agenda_item__meeting")
+        .order_by("-updated_at")
+        .first()
+    )
+    if decision is None:
+        return None
+    return Discussion(decision.case_version, decision.updated_at, _meeting_label(decision.agenda_item))
