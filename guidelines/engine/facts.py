@@ -157,9 +157,6 @@ def _describe(error: ValidationError) -> list[str]:
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return [f"{prefix}{missing}: is required"]
-    if error.validator == "maxItems":
-        given: list[Any] = error.instance  # type: ignore[assignment]
-        return [f"{where}: {len(given)} lines given; at most {error.validator_value} are accepted"]
     if error.validator == "enum":
         allowed: list[Any] = error.validator_value  # type: ignore[assignment]
         codes = ", ".join("null" if v is None else str(v) for v in allowed)
@@ -173,19 +170,22 @@ def validate_facts(data: object) -> list[str]:
     """Return one message per problem in raw case facts; empty when valid."""
     if not isinstance(data, dict):
         return ["(case): expected a JSON object"]
-    not_finite = _not_finite(data)
+    problems: list[str] = []
     lines = data.get("prior_systemic_therapy")
     lines = lines if isinstance(lines, list) else []
-    # Over the cap, the one message about the count says it all (not one more per line given).
-    too_many = len(lines) > PRIOR_LINES_CAP
-    problems: list[str] = []
-    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        where = _field_path(error)
-        if where in not_finite or (too_many and where.startswith("prior_systemic_therapy[")):
-            continue  # said once below / above, not again as a type or range error
-        problems.extend(_describe(error))
+    checked: dict[str, Any] = data
+    if len(lines) > PRIOR_LINES_CAP:
+        # Over the cap (schema maxItems) one message says it all, not one more per line given.
+        problems.append(
+            f"prior_systemic_therapy: {len(lines)} lines given; at most {PRIOR_LINES_CAP} are accepted"
+        )
+        checked, lines = {**data, "prior_systemic_therapy": []}, []
+    not_finite = _not_finite(checked)
+    for error in sorted(_validator().iter_errors(checked), key=lambda e: list(map(str, e.absolute_path))):
+        if _field_path(error) not in not_finite:  # said once below, not again as a type or range error
+            problems.extend(_describe(error))
     problems.extend(not_finite.values())
-    for index, line in enumerate([] if too_many else lines):
+    for index, line in enumerate(lines):
         regimen = line.get("regimen") if isinstance(line, dict) else None
         if isinstance(regimen, str) and regimen not in TREATMENT_CODES:
             problems.append(
