@@ -41,10 +41,8 @@ def read_limited(stream: BinaryIO) -> bytes:
 
 
 def read_facts_json(raw: bytes) -> object:
-    """Parse case-facts bytes as JSON, or raise FactsError naming `(input)` or the repeated key.
-
-    Non-finite numbers are kept (as NonFiniteNumber) so that validate_facts refuses them naming the field.
-    """
+    """Parse case-facts bytes as JSON, or raise FactsError naming `(input)` or the repeated key."""
+    # Non-finite numbers are kept (as NonFiniteNumber) so that validate_facts refuses them naming the field.
     if len(raw) > MAX_INPUT_BYTES:
         return _refuse(
             f"(input): larger than {MAX_INPUT_BYTES:,} bytes (1 MB); case facts are a few kilobytes"

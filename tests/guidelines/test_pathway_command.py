@@ -216,3 +216,11 @@ def test_path_with_a_nul_byte_is_bad_input():
         call_command("pathway", "case\x00.json", stdout=io.StringIO(), stderr=stderr)
     assert exited.value.code == 2
     assert stderr.getvalue() == "(input): cannot read 'case\\x00.json': embedded null byte\n"
+
+
+def test_closed_standard_input_is_bad_input():
+    """Started with standard input closed (sys.stdin is None): a message, not an AttributeError."""
+    stderr = io.StringIO()
+    with mock.patch.object(sys, "stdin", None), pytest.raises(SystemExit) as exited:
+        call_command("pathway", "-", stdout=io.StringIO(), stderr=stderr)
+    assert (exited.value.code, stderr.getvalue()) == (2, "(input): no standard input to read\n")

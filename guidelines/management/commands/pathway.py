@@ -40,6 +40,8 @@ class Command(BaseCommand):
 
 def read_source(source: str) -> bytes:
     """The bytes of FILE or standard input, at most one past the size cap; FactsError when unreadable."""
+    if source == "-" and sys.stdin is None:  # started with standard input closed
+        raise FactsError(["(input): no standard input to read"])
     try:
         if source == "-":
             return read_limited(sys.stdin.buffer)
