@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 .PHONY: run test lint clean
-.PHONY: serve bench
+.PHONY: serve bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ serve: $(STAMP)
 # Benchmark with budgets against PostgreSQL (BENCH_DATABASE_URL): see docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# 100,000 hostile inputs through `manage.py pathway` in-process (2 x 50,000; `make test` runs 300), with counts.
+fuzz: $(STAMP)
+	PATHWAY_FUZZ_EXAMPLES=50000 $(BIN)/pytest tests/guidelines/test_pathway_fuzz.py -q -s -p no:cacheprovider
 
 # Keeps db.sqlite3: it holds whatever you entered in the local demo.
 clean:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
+import reprlib
+import sys
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
@@ -93,6 +97,7 @@ class CaseFacts:
 SCHEMA: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 TOP_LEVEL_FIELDS = frozenset(SCHEMA["properties"])
 THERAPY_FIELDS = frozenset(SCHEMA["properties"]["prior_systemic_therapy"]["items"]["properties"])
+PRIOR_LINES_CAP: int = SCHEMA["properties"]["prior_systemic_therapy"]["maxItems"]
 
 
 @lru_cache(maxsize=1)
@@ -100,11 +105,44 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(SCHEMA)
 
 
-def _field_path(error: ValidationError) -> str:
+def field_name(key: str) -> str:
+    """A key as a message shows it: as is, or quoted when it is empty or holds a line break or control."""
+    return key if key.isprintable() and key else repr(key)
+
+
+def _join_path(parts: Iterable[str | int]) -> str:
     path = ""
-    for part in error.absolute_path:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    for part in parts:
+        name = field_name(part) if isinstance(part, str) else part
+        path += f"[{name}]" if isinstance(part, int) else (f".{name}" if path else str(name))
     return path
+
+
+def _field_path(error: ValidationError) -> str:
+    return _join_path(error.absolute_path)
+
+
+def _not_finite(data: dict[str, Any]) -> dict[str, str]:
+    """Numbers that are not finite (NaN, Infinity, 1e400 read as Infinity), one message per field path."""
+    found: dict[str, str] = {}
+    pending: list[tuple[object, tuple[str | int, ...]]] = [(data, ())]
+    while pending:  # a loop, not recursion: however deep a Python caller nests, this cannot overflow
+        value, parts = pending.pop()
+        if isinstance(value, dict):
+            pending.extend((item, (*parts, key)) for key, item in value.items() if isinstance(key, str))
+        elif isinstance(value, list | tuple):
+            pending.extend((item, (*parts, index)) for index, item in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            # json.dumps spells NaN and Infinity as JSON writes them; the reader's NonFiniteNumber keeps 1e400.
+            shown = json.dumps(value) if type(value) is float else repr(value)
+            found[_join_path(parts)] = f"{_join_path(parts)}: {shown} is not a finite number"
+        elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > sys.float_info.max:
+            found[_join_path(parts)] = f"{_join_path(parts)}: a number too large to use (over 1.8e308)"
+    return found
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = _SHORT.maxlong = 60
 
 
 def _describe(error: ValidationError) -> list[str]:
@@ -115,15 +153,17 @@ def _describe(error: ValidationError) -> list[str]:
         instance: dict[str, Any] = error.instance  # type: ignore[assignment]
         known = THERAPY_FIELDS if where else TOP_LEVEL_FIELDS
         unknown = sorted(set(instance) - known)
-        return [f"{prefix}{name}: unknown field" for name in unknown]
+        return [f"{prefix}{field_name(name)}: unknown field" for name in unknown]
     if error.validator == "required":
         missing = error.message.split("'")[1]
         return [f"{prefix}{missing}: is required"]
     if error.validator == "enum":
         allowed: list[Any] = error.validator_value  # type: ignore[assignment]
         codes = ", ".join("null" if v is None else str(v) for v in allowed)
-        return [f"{where}: {error.instance!r} is not a known code (expected one of: {codes})"]
-    return [f"{where or '(case)'}: {error.message}"]
+        return [f"{where}: {_SHORT.repr(error.instance)} is not a known code (expected one of: {codes})"]
+    # jsonschema quotes the whole value; a megabyte of text would make a megabyte-long message.
+    message = error.message.replace(repr(error.instance), _SHORT.repr(error.instance), 1)
+    return [f"{where or '(case)'}: {message}"]
 
 
 def validate_facts(data: object) -> list[str]:
@@ -131,9 +171,21 @@ def validate_facts(data: object) -> list[str]:
     if not isinstance(data, dict):
         return ["(case): expected a JSON object"]
     problems: list[str] = []
-    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        problems.extend(_describe(error))
-    for index, line in enumerate(data.get("prior_systemic_therapy") or []):
+    lines = data.get("prior_systemic_therapy")
+    lines = lines if isinstance(lines, list) else []
+    checked: dict[str, Any] = data
+    if len(lines) > PRIOR_LINES_CAP:
+        # Over the cap (schema maxItems) one message says it all, not one more per line given.
+        problems.append(
+            f"prior_systemic_therapy: {len(lines)} lines given; at most {PRIOR_LINES_CAP} are accepted"
+        )
+        checked, lines = {**data, "prior_systemic_therapy": []}, []
+    not_finite = _not_finite(checked)
+    for error in sorted(_validator().iter_errors(checked), key=lambda e: list(map(str, e.absolute_path))):
+        if _field_path(error) not in not_finite:  # said once below, not again as a type or range error
+            problems.extend(_describe(error))
+    problems.extend(not_finite.values())
+    for index, line in enumerate(lines):
         regimen = line.get("regimen") if isinstance(line, dict) else None
         if isinstance(regimen, str) and regimen not in TREATMENT_CODES:
             problems.append(

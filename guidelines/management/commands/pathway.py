@@ -9,6 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from guidelines.engine import FactsError, build_pathway, parse_facts, pathway_as_text
+from guidelines.engine.facts import field_name
+from guidelines.engine.reading import read_facts_json, read_limited
 
 EXIT_BAD_INPUT = 2
 
@@ -23,28 +25,30 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=("json", "text"), default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        problems: list[str]
         try:
-            raw = sys.stdin.read() if options["source"] == "-" else _read(options["source"])
-            data = json.loads(raw)
-            pathway = build_pathway(parse_facts(data))
+            raw = read_source(options["source"])
+            pathway = build_pathway(parse_facts(read_facts_json(raw)))
         except FactsError as error:
-            problems = error.problems
-        except json.JSONDecodeError as error:
-            problems = [f"(input): not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"]
-        except OSError as error:
-            problems = [f"(input): cannot read {options['source']}: {error.strerror}"]
+            for problem in error.problems:
+                self.stderr.write(problem)
+            sys.exit(EXIT_BAD_INPUT)
+        if options["format"] == "text":
+            self.stdout.write(pathway_as_text(pathway), ending="")
         else:
-            if options["format"] == "text":
-                self.stdout.write(pathway_as_text(pathway), ending="")
-            else:
-                self.stdout.write(json.dumps(pathway.to_dict(), indent=2, ensure_ascii=False))
-            return
-        for problem in problems:
-            self.stderr.write(problem)
-        sys.exit(EXIT_BAD_INPUT)
+            self.stdout.write(json.dumps(pathway.to_dict(), indent=2, ensure_ascii=False))
 
 
-def _read(path: str) -> str:
-    with open(path, encoding="utf-8") as handle:
-        return handle.read()
+def read_source(source: str) -> bytes:
+    """The bytes of FILE or standard input, at most one past the size cap; FactsError when unreadable."""
+    if source == "-" and sys.stdin is None:  # started with standard input closed
+        raise FactsError(["(input): no standard input to read"])
+    try:
+        if source == "-":
+            return read_limited(sys.stdin.buffer)
+        with open(source, "rb") as handle:
+            return read_limited(handle)
+    except OSError as error:
+        reason = error.strerror or str(error)
+    except ValueError as error:  # a path with a NUL byte in it
+        reason = str(error)
+    raise FactsError([f"(input): cannot read {field_name(source)}: {reason}"])
