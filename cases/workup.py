@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from cases.models import Case
 from cases.pathway import CasePathway
@@ -119,12 +120,21 @@ class GateItem:
     step: str
 
 
-def fact_step(name: str) -> str:
-    """The workup step where a fact is entered (a nested one, prior_systemic_therapy[0].progressed, too)."""
-    # Imported here: pathway_context imports this module; FACTS is the one table of facts and steps.
+def _fact_spec(name: str) -> Any:
+    # Imported here: pathway_context imports this module; FACTS is the one table of facts, labels and steps.
     from cases.pathway_context import FACTS
 
-    return FACTS[re.split(r"[.\[]", name, maxsplit=1)[0]].step
+    return FACTS[re.split(r"[.\[]", name, maxsplit=1)[0]]
+
+
+def fact_step(name: str) -> str:
+    """The workup step where a fact is entered (a nested one, prior_systemic_therapy[0].progressed, too)."""
+    return str(_fact_spec(name).step)
+
+
+def fact_label(name: str) -> str:
+    """A fact's label as the pathway page shows it ("extent" -> "Extent of disease")."""
+    return str(_fact_spec(name).label)
 
 
 def finding_step(finding: Finding) -> str:
@@ -139,6 +149,11 @@ class ConflictItem:
     message: str
     fields: tuple[str, ...]
     step: str
+
+    @property
+    def labels(self) -> str:
+        """The two facts in words, for people who do not read field names."""
+        return " and ".join(dict.fromkeys(fact_label(name) for name in self.fields))
 
 
 def conflict_items(case_pathway: CasePathway, step: str | None = None) -> list[ConflictItem]:

@@ -353,7 +353,8 @@ def _refuse_contradiction(
                 for name in item.fields:
                     if name in form.fields:
                         form.add_error(name, item.message)
-    message = "Not saved: the record would contradict itself. Correct one of the two facts named below."
+    pairs = "; ".join(item.labels for item in contradictions)
+    message = f"Not saved: the record would contradict itself ({pairs}). Correct one of the facts below."
     return render(request, TEMPLATE, _context(request, fresh, step, forms, conflict=message), status=422)
 
 
