@@ -142,7 +142,7 @@ def enter_findings(person: Person, case: Case, screenshots, name: str) -> None:
 
     page.locator("#id_studies-0-modality").select_option("mri")
     person.type_date("#id_studies-0-study_date", TYPED["study_date"])
-    page.locator("#id_studies-0-metastatic_sites").get_by_label("Brain").check()
+    page.locator("#field-id_studies-0-metastatic_sites").get_by_label("Brain").check()
     person.type_number("#id_studies-0-brain_metastases_count", TYPED["brain_metastases_count"])
     person.save_and_continue("molecular")
 
@@ -264,7 +264,7 @@ def test_added_study_starts_performed_and_is_saved_as_done(person, screenshot_di
     expect(page.locator("#id_studies-1-performed")).to_be_checked()
     page.locator("#id_studies-1-modality").select_option("mri")
     person.type_date("#id_studies-1-study_date", datetime.date(2026, 11, 24))
-    page.locator("#id_studies-1-metastatic_sites").get_by_label("Liver").check()
+    page.locator("#field-id_studies-1-metastatic_sites").get_by_label("Liver").check()
     page.screenshot(path=screenshot_dir / f"added-study-{person.locale}.png", full_page=True)
     person.save_and_continue("molecular")
 
