@@ -16,6 +16,14 @@ document.addEventListener("htmx:responseError", (event) => {
   region.append(alert);
 });
 
+// A page restored from the browser's back-forward cache shows what it showed when it was left,
+// not what was saved since: fetch it anew (the server sends no-store for every logged-in page).
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) {
+    window.location.reload();
+  }
+});
+
 // Workup forms: fields shown only when another answer makes them relevant
 // (data-show-when="controller=value1|value2" on the input, set by cases/forms.py).
 // Without JavaScript every field stays visible and the server validates the combination.
