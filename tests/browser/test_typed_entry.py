@@ -297,3 +297,28 @@ def test_back_after_saving_shows_the_saved_record(person, screenshot_dir):
     assert page.evaluate("() => Object.keys(window.localStorage)") == []
     # Nor does the browser's cache: the page said so when it was first loaded.
     assert first_load.value.headers.get("cache-control") == "no-store"
+
+
+def test_live_validation_shows_the_message_and_keeps_the_input(person, screenshot_dir):
+    """The server's answer brings the message; the input itself (its node, value and focus) is left alone."""
+    case = CaseFactory(patient__mrn="TYPE-0005")
+    PathologyReportFactory(case=case)
+    page = person.page
+    person.open_step(case, "pathology")
+    page.evaluate("() => { document.querySelector('#id_ki67_percent').typedInto = true; }")
+    with page.expect_response(re.compile(r".*/workup/pathology/validate/")):
+        person.type_number("#id_ki67_percent", "140")
+    message = page.locator("#field-id_ki67_percent .invalid-feedback")
+    expect(message).to_contain_text("less than or equal to 100")
+    expect(page.locator("#id_ki67_percent")).to_have_class(re.compile(r"\bis-invalid\b"))
+    assert page.evaluate("() => document.querySelector('#id_ki67_percent').typedInto") is True
+    expect(page.locator("#id_mitoses_per_2mm2")).to_be_focused()  # Tab's destination keeps the focus
+    page.screenshot(path=screenshot_dir / f"live-message-{person.locale}.png", full_page=True)
+
+    with page.expect_response(re.compile(r".*/workup/pathology/validate/")):
+        person.type_number("#id_ki67_percent", "35")
+    expect(message).to_have_count(0)
+    expect(page.locator("#id_ki67_percent")).not_to_have_class(re.compile(r"\bis-invalid\b"))
+    assert page.evaluate("() => document.querySelector('#id_ki67_percent').typedInto") is True
+    person.save_and_continue("imaging")
+    assert case.pathology_reports.get().ki67_percent == Decimal(35)
