@@ -99,7 +99,8 @@ document.addEventListener("htmx:confirm", (event) => {
   }
   event.preventDefault();
   const timeout = new Promise((resolve) => setTimeout(resolve, VALIDATION_WAIT_MS));
-  Promise.race([validations, timeout]).then(() => event.detail.issueRequest(true));
+  // false: an hx-confirm question, if the element has one, is still asked.
+  Promise.race([validations, timeout]).then(() => event.detail.issueRequest(false));
 });
 
 // A date input reports a change as soon as its segments make a valid date, which happens at the
