@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "cases.middleware.SessionLifetimeMiddleware",
     # Every view requires login unless decorated with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Cache-Control: no-store on every logged-in page (patient data).
+    "nanets.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

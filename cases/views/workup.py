@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.forms import BaseForm, BaseModelFormSet, ModelForm
+from django.forms import BaseForm, BaseModelFormSet, CheckboxInput, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -142,26 +142,48 @@ def _forms_for(step: str, case: Case | None, data: QueryDict | None, request: Ht
     return StepForms()
 
 
-def _add_row(forms: StepForms, request: HttpRequest) -> bool:
-    """The "add a row" button of a rows step: re-render with one more empty row, nothing saved."""
+def _add_row(forms: StepForms, request: HttpRequest) -> QueryDict | None:
+    """The "add a row" button of a rows step: the form data with one more, untouched row (nothing saved)."""
     name = request.POST.get("add-row")
     formset = forms.forms.get(name or "")
     if not isinstance(formset, BaseModelFormSet):
-        return False
+        return None
     data = request.POST.copy()
     # total_form_count() copes with a tampered management form (it falls back to the valid count).
-    data[f"{formset.prefix}-TOTAL_FORMS"] = str(min(formset.total_form_count() + 1, formset.max_num))
+    count = formset.total_form_count()
+    if count < formset.max_num:
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(count + 1)
+        for key, values in _untouched_row_data(formset, count).items():
+            data.setlist(key, values)
     kwargs = {"queryset": formset.get_queryset(), "case": formset.case, "prefix": formset.prefix}
     forms.forms[name] = type(formset)(data, **kwargs)  # type: ignore[index]
-    return True
+    return data
 
 
-def _draft_data(request: HttpRequest) -> dict[str, list[str]]:
-    return {
-        key: request.POST.getlist(key)
-        for key in request.POST
-        if key not in ("csrfmiddlewaretoken", "add-row")
-    }
+def _untouched_row_data(formset: BaseModelFormSet, index: int) -> dict[str, list[str]]:
+    """The form data of a new row as an unbound row shows it (a study added is one that was performed)."""
+    # Without it the row would be bound to no data, and a bound checkbox without data is unticked.
+    data: dict[str, list[str]] = {}
+    for bound in formset.empty_form:
+        widget = bound.field.widget
+        value = bound.value()
+        if isinstance(widget, CheckboxInput):
+            values = ["on"] if widget.check_test(value) else []
+        else:
+            formatted = widget.format_value(value)  # a list for selects, None for an empty input
+            if formatted is None:
+                values = []
+            elif isinstance(formatted, list):
+                values = [str(item) for item in formatted]
+            else:
+                values = [str(formatted)]
+        if values:
+            data[bound.html_name.replace("__prefix__", str(index))] = values
+    return data
+
+
+def _draft_data(data: QueryDict) -> dict[str, list[str]]:
+    return {key: data.getlist(key) for key in data if key not in ("csrfmiddlewaretoken", "add-row")}
 
 
 def _query_dict(data: dict[str, list[str]]) -> QueryDict:
@@ -246,7 +268,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     """Start a case: the patient step before the case exists (draft kept in the session)."""
     if request.method == "POST":
         forms = _forms_for("patient", None, request.POST, request)
-        request.session[NEW_CASE_SESSION_KEY] = _draft_data(request)
+        request.session[NEW_CASE_SESSION_KEY] = _draft_data(request.POST)
         known = KnownPatientForm(request.POST, prefix="known")
         if forms.is_valid() and known.is_valid():
             try:
@@ -296,11 +318,12 @@ def _save_step(request: HttpRequest, case: Case, step: str) -> HttpResponse:
     if step == "review":
         return _mark_ready(request, case)
     forms = _forms_for(step, case, request.POST, request)
-    if _add_row(forms, request):
-        services.save_draft(request.user, case, step, _draft_data(request))
+    with_new_row = _add_row(forms, request)
+    if with_new_row is not None:
+        services.save_draft(request.user, case, step, _draft_data(with_new_row))
         return render(request, TEMPLATE, _context(request, case, step, forms))
     if not forms.is_valid():
-        services.save_draft(request.user, case, step, _draft_data(request))
+        services.save_draft(request.user, case, step, _draft_data(request.POST))
         return render(request, TEMPLATE, _context(request, case, step, forms), status=422)
     try:
         contradictions = _write_consistent_step(request, case, step, forms)
@@ -343,7 +366,7 @@ def _refuse_contradiction(
     request: HttpRequest, case: Case, step: str, contradictions: list[ConflictItem]
 ) -> HttpResponse:
     """Keep the input, save nothing, and put each contradiction next to the field that holds it."""
-    services.save_draft(request.user, case, step, _draft_data(request))
+    services.save_draft(request.user, case, step, _draft_data(request.POST))
     fresh = _case(case.pk)
     forms = _forms_for(step, fresh, request.POST, request)
     forms.is_valid()
@@ -397,7 +420,7 @@ def workup_validate(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     case = _case(pk)
     services.log_access(request.user, case, AccessEvent.Action.VIEW_WORKUP)
     forms = _forms_for(step, case, request.POST, request)
-    services.save_draft(request.user, case, step, _draft_data(request))
+    services.save_draft(request.user, case, step, _draft_data(request.POST))
     changed = forms.find_field(request.POST.get("_changed", ""))
     if changed is not None:
         changed.form.full_clean()

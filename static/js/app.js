@@ -16,6 +16,14 @@ document.addEventListener("htmx:responseError", (event) => {
   region.append(alert);
 });
 
+// A page restored from the browser's back-forward cache shows what it showed when it was left,
+// not what was saved since: fetch it anew (the server sends no-store for every logged-in page).
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) {
+    window.location.reload();
+  }
+});
+
 // Workup forms: fields shown only when another answer makes them relevant
 // (data-show-when="controller=value1|value2" on the input, set by cases/forms.py).
 // Without JavaScript every field stays visible and the server validates the combination.
@@ -55,17 +63,20 @@ function applyConditionalFields(root) {
   });
 }
 
-// Validate as soon as a field changes: the server keeps the draft and answers with the field
+// Validate once a field has changed: the server keeps the draft and answers with the field
 // (and its message), the progress bar and the live pathway as out-of-band swaps.
-function validateOnChange(event) {
-  const form = event.target.form;
-  if (!form || !form.dataset.validateUrl || !event.target.name || event.target.name === "add-row") {
-    return;
-  }
-  applyConditionalFields(form);
+// Validations run one after the other, and a save, a step change or a discard waits for them:
+// otherwise a draft saved by a late validation would come back after the step was saved.
+let validations = Promise.resolve();
+let validationsPending = 0;
+const VALIDATION_WAIT_MS = 5000;
+
+function validateField(field) {
+  const form = field.form;
+  const url = form.dataset.validateUrl;
   // The form's values are sent from the body, not from the (boosted) form: a boosted source would
   // push the validation URL into the address bar.
-  const values = { _changed: event.target.name };
+  const values = { _changed: field.name };
   new FormData(form).forEach((value, key) => {
     if (key in values) {
       values[key] = [].concat(values[key], value);
@@ -73,7 +84,41 @@ function validateOnChange(event) {
       values[key] = value;
     }
   });
-  htmx.ajax("POST", form.dataset.validateUrl, { source: document.body, values: values, swap: "none" });
+  validationsPending += 1;
+  validations = validations
+    .then(() => htmx.ajax("POST", url, { source: document.body, values: values, swap: "none" }))
+    .catch(() => undefined)
+    .finally(() => {
+      validationsPending -= 1;
+    });
+}
+
+document.addEventListener("htmx:confirm", (event) => {
+  if (validationsPending === 0 || event.detail.elt === document.body) {
+    return;
+  }
+  event.preventDefault();
+  const timeout = new Promise((resolve) => setTimeout(resolve, VALIDATION_WAIT_MS));
+  // false: an hx-confirm question, if the element has one, is still asked.
+  Promise.race([validations, timeout]).then(() => event.detail.issueRequest(false));
+});
+
+// A date input reports a change as soon as its segments make a valid date, which happens at the
+// first digit of the year: such a field is validated when the person leaves it, not while typing.
+const fieldsToValidateOnLeaving = new WeakSet();
+
+function validateOnChange(event) {
+  const field = event.target;
+  const form = field.form;
+  if (!form || !form.dataset.validateUrl || !field.name || field.name === "add-row") {
+    return;
+  }
+  applyConditionalFields(form);
+  if (field.type === "date" && field === document.activeElement) {
+    fieldsToValidateOnLeaving.add(field);
+  } else {
+    validateField(field);
+  }
 }
 
 document.addEventListener("change", (event) => {
@@ -81,6 +126,52 @@ document.addEventListener("change", (event) => {
     validateOnChange(event);
   } else if (event.target.form) {
     applyConditionalFields(event.target.form);
+  }
+});
+
+document.addEventListener("focusout", (event) => {
+  if (fieldsToValidateOnLeaving.has(event.target)) {
+    fieldsToValidateOnLeaving.delete(event.target);
+    validateField(event.target);
+  }
+});
+
+// Live validation never replaces the inputs of a field: a redrawn input loses its focus and the
+// digits still being typed (a date would be stored with the year's first digit only). Only the
+// field's messages and its controls' validity marks are taken from the server's answer.
+function showFieldMessages(wrapper, answer) {
+  wrapper.querySelectorAll(".invalid-feedback").forEach((message) => message.remove());
+  wrapper.querySelectorAll("input, select, textarea").forEach((control) => {
+    const twin = control.id ? answer.querySelector("#" + CSS.escape(control.id)) : null;
+    if (!twin) {
+      return;
+    }
+    control.classList.toggle("is-invalid", twin.classList.contains("is-invalid"));
+    ["aria-invalid", "aria-describedby"].forEach((attribute) => {
+      if (twin.hasAttribute(attribute)) {
+        control.setAttribute(attribute, twin.getAttribute(attribute));
+      } else {
+        control.removeAttribute(attribute);
+      }
+    });
+  });
+  // Shown whatever its position: before the help text, as the full page places it.
+  const help = wrapper.querySelector(".form-text");
+  answer.querySelectorAll(".invalid-feedback").forEach((message) => {
+    message.classList.add("d-block");
+    if (help) {
+      help.before(message);
+    } else {
+      wrapper.append(message);
+    }
+  });
+}
+
+document.addEventListener("htmx:oobBeforeSwap", (event) => {
+  const target = event.detail.target;
+  if (target.id && target.id.startsWith("field-") && target.closest("form[data-validate-url]")) {
+    event.detail.shouldSwap = false;
+    showFieldMessages(target, event.detail.fragment);
   }
 });
 

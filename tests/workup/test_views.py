@@ -203,6 +203,42 @@ def test_add_row_button_renders_one_more_row_and_saves_nothing(clinician_client,
     assert case.treatment_lines.count() == 1
 
 
+def test_added_study_starts_performed_in_the_page_and_the_draft(clinician_client, case):
+    """A bound row without data would show Performed unticked, and an MRI with a date be saved as not done."""
+    study = ImagingStudyFactory(case=case, modality="ct", performed=False)
+    url = reverse("cases:workup", args=[case.pk, "imaging"])
+    data = {
+        "studies-TOTAL_FORMS": "1",
+        "studies-INITIAL_FORMS": "1",
+        "studies-0-id": str(study.pk),
+        "studies-0-modality": "ct",
+        "studies-0-study_date": "2026-01-05",
+        "add-row": "studies",
+    }
+    response = clinician_client.post(url, data)
+    assert response.status_code == 200
+    checked = set(
+        re.findall(r'<input type="checkbox" name="(studies-\d-performed)"[^>]*checked', response.text)
+    )
+    assert checked == {
+        "studies-1-performed"
+    }  # the new row ticked, the existing "not done" study left as it was
+    draft = WorkupDraft.objects.get(case=case, step="imaging")
+    assert (draft.data["studies-TOTAL_FORMS"], draft.data["studies-1-performed"]) == (["2"], ["on"])
+    assert "studies-0-performed" not in draft.data
+    assert case.imaging_studies.count() == 1
+
+
+def test_an_untouched_added_row_is_not_saved(clinician_client, case):
+    url = reverse("cases:workup", args=[case.pk, "imaging"])
+    base = {"studies-TOTAL_FORMS": "0", "studies-INITIAL_FORMS": "0", "add-row": "studies"}
+    clinician_client.post(url, base)
+    draft = WorkupDraft.objects.get(case=case, step="imaging").data
+    response = clinician_client.post(url, {key: values for key, values in draft.items()})
+    assert response.status_code == 302
+    assert case.imaging_studies.count() == 0
+
+
 def test_treatment_step_with_nothing_entered_is_accepted(clinician_client, case):
     url = reverse("cases:workup", args=[case.pk, "treatment"])
     data = {
