@@ -24,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  NANETS Tumor Board: http://127.0.0.1:8000/"
-	@echo "  Demo login: clinician / demo-password-2026 (also admin, coordinator, viewer)"
+	@echo "  Demo login: clinician / demo-password-2026 (also admin, coordinator, viewer, auditor)"
 	@echo "  (the task worker for meeting packets runs alongside; Ctrl-C stops both)"
 	@echo ""
 	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -20,13 +20,14 @@ DEMO_USERS: dict[str, tuple[bool, bool, str]] = {
     "clinician": (False, False, roles.CLINICIAN),
     "coordinator": (False, False, roles.COORDINATOR),
     "viewer": (False, False, roles.VIEWER),
+    "auditor": (False, False, roles.AUDITOR),
 }
 
 
 class Command(BaseCommand):
     """Create or repair the demo users so the printed logins always work."""
 
-    help = "Create the demo users (admin, clinician, coordinator, viewer) and the demo cases."
+    help = "Create the demo users (admin, clinician, coordinator, viewer, auditor) and the demo cases."
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Allow running outside DEBUG only when explicitly asked to."""
