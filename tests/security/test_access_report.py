@@ -111,3 +111,10 @@ def test_report_takes_a_fixed_number_of_queries(officer, trail, django_assert_ma
 
 def test_the_auditor_sees_no_clinical_page(officer, trail):
     assert officer.get(reverse("cases:detail", args=[trail["first"].pk])).status_code == 403
+
+
+def test_the_auditor_is_not_offered_the_clinical_record(officer):
+    """The privacy officer's navigation has the report, not the case list it may not open."""
+    html = officer.get(URL).text
+    assert f'href="{reverse("cases:list")}"' not in html
+    assert officer.get(reverse("cases:list")).status_code == 403
