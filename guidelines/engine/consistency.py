@@ -393,24 +393,29 @@ def sstr_ihc_vs_sstr_imaging(facts: CaseFacts) -> Iterator[Finding]:
 
 @_conflict()
 def tmb_vs_ngs(facts: CaseFacts) -> Iterator[Finding]:
-    """Tumor mutational burden is measured by sequencing."""
-    if facts.tmb_high is not None and facts.ngs == "not_done":
+    """TMB-high is measured by sequencing: not without it (it would open immunotherapy on no result)."""
+    if facts.tmb_high and facts.ngs == "not_done":
         yield Finding(
             "tmb_vs_ngs",
             ("ngs", "tmb_high"),
-            _pair("ngs", "not_done", "tmb_high", facts.tmb_high, "TMB is measured by sequencing"),
+            _pair("ngs", "not_done", "tmb_high", True, "TMB is measured by sequencing"),
         )
 
 
 @_warning()
-def tmb_with_ngs_pending(facts: CaseFacts) -> Iterator[Finding]:
-    """A TMB result while sequencing is still pending."""
-    if facts.tmb_high is not None and facts.ngs == "pending":
+def tmb_without_sequencing_result(facts: CaseFacts) -> Iterator[Finding]:
+    """A TMB result while sequencing is pending, or "not TMB-high" when it was not done (read as unknown)."""
+    pending = facts.tmb_high is not None and facts.ngs == "pending"
+    if pending or (facts.tmb_high is False and facts.ngs == "not_done"):
         yield Finding(
-            "tmb_with_ngs_pending",
+            "tmb_without_sequencing_result",
             ("ngs", "tmb_high"),
             _unusual(
-                "ngs", "pending", "tmb_high", facts.tmb_high, "TMB comes from sequencing; check the result"
+                "ngs",
+                facts.ngs,
+                "tmb_high",
+                facts.tmb_high,
+                "TMB comes from sequencing; record it as unknown until there is a result",
             ),
         )
 

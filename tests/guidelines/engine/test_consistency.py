@@ -44,7 +44,7 @@ WARNINGS = {
     "stromal_invasion_outside_gynecologic": facts(LOCALIZED_NET, deep_stromal_invasion=True),
     "poor_differentiation_morphology_not_applicable": facts(NEC, morphology="not_applicable"),
     "sstr_ihc_vs_sstr_imaging": facts(sstr2a_ihc="negative", sstr_imaging="high_homogeneous"),
-    "tmb_with_ngs_pending": facts(NEC, ngs="pending", tmb_high=False),
+    "tmb_without_sequencing_result": facts(NEC, ngs="pending", tmb_high=False),
     "carcinoid_without_hormonal_syndrome": facts(hormonal_syndrome=False, carcinoid_syndrome_suspected=True),
     "resected_although_unresectable": facts(LOCALIZED_NET, resectable=False, resection_margin="R0"),
     "therapy_progression_unknown": facts(
@@ -113,6 +113,15 @@ def test_pancreatic_figo_ivb_marked_localized_is_refused_twice_over():
     """FIGO on a pancreatic primary is refused; the engine never turns it into a metastatic plan."""
     case = facts(LOCALIZED_NET, figo_stage="IVB")
     assert [finding.rule for finding in conflicts(case)] == ["figo_stage_vs_primary_site"]
+
+
+def test_not_tmb_high_without_sequencing_is_a_warning_and_tmb_high_a_conflict():
+    """TMB-high with no sequencing would open immunotherapy on no result; "not high" is read as unknown."""
+    assert [f.rule for f in warnings(facts(NEC, ngs="not_done", tmb_high=False))] == [
+        "tmb_without_sequencing_result"
+    ]
+    assert conflicts(facts(NEC, ngs="not_done", tmb_high=False)) == ()
+    assert [f.rule for f in conflicts(facts(NEC, ngs="not_done", tmb_high=True))] == ["tmb_vs_ngs"]
 
 
 def test_figo_iva_marked_metastatic_without_sites_is_refused():
