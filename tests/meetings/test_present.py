@@ -90,3 +90,15 @@ def test_an_empty_agenda_says_so(viewer_client):
     meeting = MeetingFactory()
     response = viewer_client.get(reverse("meetings:present", args=[meeting.pk]))
     assert response.status_code == 200 and "No case on the agenda to present." in response.text
+
+
+def test_a_contradictory_case_shows_its_contradiction_not_a_plan(viewer_client, meeting):
+    """A record that contradicts itself after it was put on the agenda: the slide says why there is no plan."""
+    case = meeting.agenda_items.get(position=1).case
+    staging = case.staging_assessments.order_by("-assessed_on").first()
+    assert any(study.metastatic_sites for study in case.imaging_studies.all()), "P01 has distant metastases"
+    type(staging).objects.filter(pk=staging.pk).update(extent="localized", liver_dominant=None)
+    page = slide(viewer_client, meeting, 1)
+    assert 'data-testid="contradictions"' in page
+    assert "extent: localized contradicts metastatic_sites: " in page
+    assert "the record contradicts itself" in page
