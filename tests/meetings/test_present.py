@@ -93,7 +93,7 @@ def test_an_empty_agenda_says_so(viewer_client):
 
 
 def test_a_contradictory_case_shows_its_contradiction_not_a_plan(viewer_client, meeting):
-    """A record that contradicts itself after it was put on the agenda: the slide says why there is no plan."""
+    """A record that contradicts itself after it went on the agenda: the slide says why there is no plan."""
     case = meeting.agenda_items.get(position=1).case
     staging = case.staging_assessments.order_by("-assessed_on").first()
     assert any(study.metastatic_sites for study in case.imaging_studies.all()), "P01 has distant metastases"
