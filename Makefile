@@ -11,11 +11,8 @@ STAMP := $(VENV)/.installed
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# XStatic-Bootstrap is an sdist that needs the pinned (older) setuptools to build,
-# so that pin goes in first and the build uses it instead of an isolated latest one.
 $(STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --disable-pip-version-check "$$(grep '^setuptools==' requirements.txt)"
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-build-isolation -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
 run: export DEBUG := 1

@@ -10,7 +10,6 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
-from xstatic.pkg import bootstrap as xstatic_bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -220,11 +219,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # Bootstrap is served locally from the XStatic package: no CDN, works offline.
-    ("bootstrap", xstatic_bootstrap.BASE_DIR),
-]
+# Bootstrap is vendored in static/bootstrap (static/bootstrap/VERSION.md): no CDN, works offline.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Hashed, compressed file names need `collectstatic`, which production runs at deploy
 # time. The dev server and the tests serve straight from the source folders instead.

@@ -238,3 +238,16 @@ def test_offline_command_runs_without_secret_key_but_server_refuses():
         timeout=120,
     )
     assert server.returncode != 0 and "SECRET_KEY must be set" in server.stderr
+
+
+def test_vendored_bootstrap_carries_its_licence_and_version():
+    """Static files are vendored with their licence and version; no package builds them at install time."""
+    root = Path(__file__).resolve().parents[1]
+    vendored = root / "static" / "bootstrap"
+    assert "The MIT License" in (vendored / "LICENSE").read_text(encoding="utf-8")
+    version = (vendored / "VERSION.md").read_text(encoding="utf-8").splitlines()[0]
+    for asset in ("css/bootstrap.min.css", "js/bootstrap.bundle.min.js"):
+        header = (vendored / asset).read_text(encoding="utf-8")[:200]
+        assert f"v{version.split()[2]} " in header.replace("  ", " "), asset
+    requirements = (root / "requirements.txt").read_text(encoding="utf-8")
+    assert "XStatic" not in requirements
