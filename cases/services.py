@@ -226,10 +226,20 @@ def refresh_classification(case: Case) -> str:
     return code
 
 
+# A draft holds what a person typed on one step; nothing typed by hand comes near this, a forged post does.
+DRAFT_MAX_CHARACTERS = 100_000
+
+
 def save_draft(user: User, case: Case, step: str, data: dict[str, Any]) -> None:
-    """Keep what the user typed on a step (form data as lists of values)."""
+    """Keep what the user typed on a step (form data as lists of values); an oversized draft is not kept."""
     # PostgreSQL's jsonb cannot hold NUL characters; no form accepts them anyway.
     clean = {key.replace("\x00", ""): [value.replace("\x00", "") for value in data[key]] for key in data}
+    if (
+        sum(len(key) + sum(len(value) for value in values) for key, values in clean.items())
+        > DRAFT_MAX_CHARACTERS
+    ):
+        # The form refuses the oversized field by name; the earlier draft stays as it was.
+        return
     WorkupDraft.objects.update_or_create(case=case, step=step, author=user, defaults={"data": clean})
 
 

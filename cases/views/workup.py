@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -96,8 +97,10 @@ def _editing_record(case: Case, step: str, request: HttpRequest) -> Model | None
         chosen = next((row for row in rows if str(row.pk) == wanted), None)
         if chosen is None:
             raise Http404("No such record in this case.")
-        return chosen
-    return rows[0] if rows else None  # the models order newest first
+        return copy.copy(chosen)
+    # A copy: binding a form writes the typed values into its instance, and the case's prefetched records
+    # must keep showing (and computing the pathway from) what is saved.
+    return copy.copy(rows[0]) if rows else None  # the models order newest first
 
 
 def _forms_for(step: str, case: Case | None, data: QueryDict | None, request: HttpRequest) -> StepForms:

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from cases.models import Case, StagingAssessment
+from cases.models import Case, StagingAssessment, WorkupDraft
 from tests.factories import (
     CaseFactory,
     ImagingStudyFactory,
@@ -53,7 +53,11 @@ def test_staging_localized_against_distant_sites_is_refused_on_the_staging_step(
     response = clinician_client.post(url, staging_post(case_with_metastases, extent="localized"))
     assert response.status_code == 422
     assert MESSAGE in response.text
-    assert StagingAssessment.objects.get(case=case_with_metastases).extent == "metastatic"
+    saved = StagingAssessment.objects.get(case=case_with_metastases)
+    assert saved.extent == "metastatic"
+    # The record list above the form shows the record as saved, not as typed.
+    assert f">{saved}</a>" in response.text
+    assert str(saved).endswith("Metastatic")
 
 
 def test_a_consistent_staging_saves(clinician_client, case_with_metastases):
@@ -73,9 +77,7 @@ def contradictory_case():
     return case
 
 
-def test_the_later_step_shows_it_and_the_earlier_does_not(
-    clinician_client, contradictory_case
-):
+def test_the_later_step_shows_it_and_the_earlier_does_not(clinician_client, contradictory_case):
     staging = clinician_client.get(reverse("cases:workup", args=[contradictory_case.pk, "staging"]))
     assert 'data-testid="step-contradictions"' in staging.text
     assert MESSAGE in staging.text
@@ -93,9 +95,7 @@ def test_a_contradictory_case_cannot_be_marked_ready(clinician_client, contradic
     assert Case.objects.get(pk=contradictory_case.pk).status == "draft"
 
 
-def test_case_and_pathway_pages_show_it_instead_of_a_plan(
-    clinician_client, contradictory_case
-):
+def test_case_and_pathway_pages_show_it_instead_of_a_plan(clinician_client, contradictory_case):
     case_page = clinician_client.get(reverse("cases:detail", args=[contradictory_case.pk]))
     assert "No pathway: the record contradicts itself." in case_page.text
     assert MESSAGE in case_page.text
@@ -126,3 +126,14 @@ def test_an_unusual_combination_is_warned_on_the_pathway_page(clinician_client):
     response = clinician_client.get(reverse("cases:pathway", args=[case.pk]))
     assert 'data-testid="fact-warnings"' in response.text
     assert "liver_dominant: true with metastatic_sites: bone" in response.text
+
+
+def test_an_oversized_draft_is_not_kept(clinician_client, case_with_metastases):
+    """A forged post of 200,000 characters is refused by the form and leaves no draft behind."""
+    url = reverse("cases:workup_validate", args=[case_with_metastases.pk, "patient"])
+    clinician_client.post(url, {"case-board_question": "x" * 200_000, "_changed": "case-board_question"})
+    assert not WorkupDraft.objects.filter(case=case_with_metastases, step="patient").exists()
+    clinician_client.post(url, {"case-board_question": "Adjuvant?", "_changed": "case-board_question"})
+    assert WorkupDraft.objects.get(case=case_with_metastases, step="patient").data["case-board_question"] == [
+        "Adjuvant?"
+    ]
