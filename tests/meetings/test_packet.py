@@ -230,6 +230,15 @@ def test_a_packet_queued_for_long_asks_whether_the_worker_runs(coordinator_clien
     )
     response = coordinator_client.get(reverse("meetings:packet_status", args=[meeting.pk]))
     assert "is the background worker" in response.text and "db_worker" in response.text
+    assert "Queue again" in response.text
+
+    # Asking again now queues it anew (a newer generation); the lost task, if ever run, does nothing.
+    again = request_packet(coordinator_client, meeting)
+    packet = MeetingPacket.objects.get()
+    assert packet.generation == 2 and len(default_task_backend.results) == 2
+    assert packet.task_id == default_task_backend.results[1].id
+    assert "Waiting to start" in again.text and "Queue again" not in again.text
+    assert generate_meeting_packet.call(packet.pk, 1) == "superseded"
 
 
 def test_a_viewer_may_download_but_not_request(viewer_client, meeting):
