@@ -6,11 +6,9 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
-from cases import roles
-from cases.forms import VersionedForm
+from cases.forms import VersionedForm, full_name, responsible_clinicians
 from cases.models import Case
 from meetings.decisions import PathwayOption
 from meetings.models import (
@@ -113,14 +111,9 @@ class MoveForm(forms.Form):
         return data
 
 
-def clinicians() -> QuerySet:
-    """Users who may be responsible for a decision: clinicians and administrators, active."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[roles.CLINICIAN, roles.ADMINISTRATOR])
-        .distinct()
-        .order_by("last_name", "username")
-    )
+def clinicians(*, current: int | None = None) -> QuerySet:
+    """Who may be responsible for a decision: active clinicians, plus the current one (as on the case)."""
+    return responsible_clinicians(current=current)
 
 
 class DecisionForm(VersionedForm):
@@ -160,10 +153,10 @@ class DecisionForm(VersionedForm):
         self.fields["option"].choices = [("", "None of these: the plan below")] + [
             (code, option.text) for code, option in self.options.items()
         ]
-        self.fields["responsible_clinician"].queryset = clinicians()  # type: ignore[attr-defined]
-        self.fields["responsible_clinician"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: user.get_full_name() or user.get_username()
+        self.fields["responsible_clinician"].queryset = clinicians(  # type: ignore[attr-defined]
+            current=decision.responsible_clinician_id
         )
+        self.fields["responsible_clinician"].label_from_instance = full_name  # type: ignore[attr-defined]
         self.fields["deviation_reason"].required = False
         self.fields["deviation_reason"].choices = [("", "Choose a reason…"), *DeviationReason.choices]
         if decision.pk:

@@ -8,10 +8,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import roles
 from cases.models import Case
 from meetings import services
 from meetings.decisions import decisions_for_case, options_for_case
 from meetings.models import Decision
+from tests.factories import UserFactory
 from tests.meetings.factories import AgendaItemFactory, DecisionFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +189,20 @@ def test_minutes_hold_every_decision(clinician_client, clinician, item):
     assert "Deviates: Prior toxicity" in text and "Casey Clinician" in text
     assert f"{undecided.case.patient.family_name.upper()}" in text and "No decision recorded." in text
     assert "2 cases on the agenda, 1 with a recorded decision." in text
+
+
+def test_only_active_clinicians_can_be_made_responsible(clinician_client, item):
+    """As on the case form (issue 13.7): clinicians by name; not administrators, coordinators or viewers."""
+    UserFactory(username="doc", first_name="Ada", last_name="Doctor", role=roles.CLINICIAN)
+    UserFactory(username="boss", first_name="Ben", last_name="Admin", role=roles.ADMINISTRATOR)
+    UserFactory(username="coord", first_name="Cy", last_name="Coordinator", role=roles.COORDINATOR)
+    UserFactory(username="gone", first_name="Dee", last_name="Left", role=roles.CLINICIAN, is_active=False)
+    html = clinician_client.get(decision_url(item)).text
+    field = html[
+        html.index('name="responsible_clinician"') : html.index(
+            "</select>", html.index('name="responsible_clinician"')
+        )
+    ]
+    assert ">Ada Doctor<" in field
+    for name in ("Ben Admin", "Cy Coordinator", "Dee Left", ">boss<", ">coord<"):
+        assert name not in field
