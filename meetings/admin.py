@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 
 from cases.admin import AuditedAdmin, Read
 from meetings.models import AgendaItem, Attendee, Decision, Meeting, MeetingPacket
@@ -35,6 +36,8 @@ class MeetingAdmin(AuditedAdmin):
     date_hierarchy = "starts_at"
     inlines = [AttendeeInline, AgendaItemInline]
     readonly_fields = ("created_at", "created_by", "updated_at", "updated_by")
+    # As on the meeting form: a link typed without a scheme is read as https (Django 6's default).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def listed_reads(self, rows: list[Any]) -> Iterable[Read]:
         return []  # the list shows boards, dates and rooms: no patient
