@@ -30,11 +30,9 @@ EXTENT_OF_FIGO: Final = {
     **{stage: "locally_advanced" for stage in FIGO_LOCALLY_ADVANCED},
     **{stage: "metastatic" for stage in FIGO_METASTATIC},
 }
-# FIGO 2018 size bounds in cm, [low, high): IB1 < 2, IB2 2 to < 4, IB3 >= 4, IIA1 < 4, IIA2 >= 4;
-# IA lesions are microscopic, and the paper puts IA1-IB2 at "<4 cm".
+# FIGO 2018 size bounds in cm, [low, high): IB1 < 2, IB2 2 to < 4, IB3 >= 4, IIA1 < 4, IIA2 >= 4.
+# IA is defined by depth of invasion only (< 5 mm; lateral extent no longer counts): no size bound.
 FIGO_SIZE_CM: Final[dict[str, tuple[float, float | None]]] = {
-    "IA1": (0, 4),
-    "IA2": (0, 4),
     "IB1": (0, 2),
     "IB2": (2, 4),
     "IB3": (4, None),
@@ -232,22 +230,60 @@ def figo_stage_vs_primary_site(facts: CaseFacts) -> Iterator[Finding]:
 
 @_conflict()
 def figo_stage_vs_extent(facts: CaseFacts) -> Iterator[Finding]:
-    """FIGO IVB is distant metastasis; IA1-IVA is not ("metastatic disease ... (stage IVB)")."""
+    """FIGO IVB is distant metastasis; a metastatic extent at IA1-IVA needs its distant sites recorded."""
     stage = facts.figo_stage
     if facts.primary_site != "cervix" or stage is None:
         return
-    stage_metastatic = stage in FIGO_METASTATIC
-    if stage_metastatic != (facts.extent == "metastatic"):
-        why = (
-            "FIGO IVB is distant metastasis"
-            if stage_metastatic
-            else f"FIGO {stage} has no distant metastasis"
-        )
+    if stage in FIGO_METASTATIC and facts.extent != "metastatic":
         yield Finding(
             "figo_stage_vs_extent",
             ("extent", "figo_stage"),
-            _pair("extent", facts.extent, "figo_stage", stage, why),
+            _pair("extent", facts.extent, "figo_stage", stage, "FIGO IVB is distant metastasis"),
         )
+    elif stage not in FIGO_METASTATIC and facts.extent == "metastatic" and not _distant_disease(facts):
+        # The FIGO stage is given at diagnosis and kept at recurrence ("stage IA2-IB2 disease who recur
+        # will have a distant component 86% of the time"): a distant recurrence is possible, but then
+        # its sites are on record. Without them nothing but the extent says the disease is distant.
+        yield Finding(
+            "figo_stage_vs_extent",
+            ("extent", "figo_stage"),
+            _pair(
+                "extent",
+                "metastatic",
+                "figo_stage",
+                stage,
+                f"FIGO {stage} has no distant metastasis; for a distant recurrence record its metastatic sites",
+            ),
+        )
+
+
+@_warning()
+def figo_stage_at_diagnosis_with_distant_disease(facts: CaseFacts) -> Iterator[Finding]:
+    """A FIGO stage below IVB with distant sites: a distant recurrence (the stage is kept from diagnosis)."""
+    stage = facts.figo_stage
+    if (
+        facts.primary_site == "cervix"
+        and stage is not None
+        and stage not in FIGO_METASTATIC
+        and facts.extent == "metastatic"
+        and _distant_disease(facts)
+    ):
+        yield Finding(
+            "figo_stage_at_diagnosis_with_distant_disease",
+            ("figo_stage", "metastatic_sites"),
+            _unusual(
+                "figo_stage",
+                stage,
+                "metastatic_sites",
+                facts.metastatic_sites,
+                "read as a distant recurrence of a stage given at diagnosis; the metastatic recommendations "
+                "apply (a stage of IVB at diagnosis would be recorded as IVB)",
+            ),
+        )
+
+
+def _distant_disease(facts: CaseFacts) -> bool:
+    return bool(facts.metastatic_sites) or bool(facts.brain_metastases_count)
 
 
 @_warning()
@@ -279,7 +315,7 @@ def figo_stage_vs_extent_grouping(facts: CaseFacts) -> Iterator[Finding]:
 
 @_conflict()
 def figo_stage_vs_tumor_size(facts: CaseFacts) -> Iterator[Finding]:
-    """FIGO 2018 size bounds of IA-IIA (the paper: IA1-IB2 "<4 cm", IB3 ">4 cm")."""
+    """FIGO 2018 size bounds of IB and IIA, measured at staging (the paper: IB3 ">4 cm")."""
     stage, size = facts.figo_stage, facts.tumor_size_cm
     if facts.primary_site != "cervix" or stage not in FIGO_SIZE_CM or size is None:
         return
@@ -293,16 +329,22 @@ def figo_stage_vs_tumor_size(facts: CaseFacts) -> Iterator[Finding]:
         yield Finding(
             "figo_stage_vs_tumor_size",
             ("figo_stage", "tumor_size_cm"),
-            _pair("figo_stage", stage, "tumor_size_cm", size, f"FIGO {stage} is {bound}"),
+            _pair(
+                "figo_stage",
+                stage,
+                "tumor_size_cm",
+                size,
+                f"FIGO {stage} is {bound}; record the size at staging, before treatment",
+            ),
         )
 
 
 @_warning()
 def figo_ia_large_tumor(facts: CaseFacts) -> Iterator[Finding]:
-    """A microscopic IA lesion measured at 2 cm or more."""
+    """A microscopic IA lesion measured at 2 cm or more (FIGO 2018 defines IA by depth, not width)."""
     stage, size = facts.figo_stage, facts.tumor_size_cm
     if facts.primary_site == "cervix" and stage in ("IA1", "IA2") and size is not None:
-        if FIGO_IA_USUAL_MAX_CM <= size < 4:
+        if size >= FIGO_IA_USUAL_MAX_CM:
             yield Finding(
                 "figo_ia_large_tumor",
                 ("figo_stage", "tumor_size_cm"),
@@ -314,6 +356,24 @@ def figo_ia_large_tumor(facts: CaseFacts) -> Iterator[Finding]:
                     "a FIGO IA lesion is microscopic; a visible lesion is at least IB",
                 ),
             )
+
+
+@_warning()
+def figo_ia_with_deep_stromal_invasion(facts: CaseFacts) -> Iterator[Finding]:
+    """IA invades < 5 mm; deep stromal invasion (outer third) is very unlikely there, and it adds radiation."""
+    if facts.primary_site == "cervix" and facts.figo_stage in ("IA1", "IA2") and facts.deep_stromal_invasion:
+        yield Finding(
+            "figo_ia_with_deep_stromal_invasion",
+            ("figo_stage", "deep_stromal_invasion"),
+            _unusual(
+                "figo_stage",
+                facts.figo_stage,
+                "deep_stromal_invasion",
+                True,
+                "FIGO IA invades less than 5 mm; deep stromal invasion would make adjuvant pelvic radiation "
+                "recommended: check both",
+            ),
+        )
 
 
 @_conflict()

@@ -182,7 +182,9 @@ def add_metastatic_gynecologic_nec(ctx: Context, plan: Plan) -> None:
             "recommended",
             "not_voted",
             sections.GYNECOLOGIC_METASTATIC,
-            ["Metastatic gynecologic NEC (stage IVB): palliative cisplatin/etoposide"],
+            [
+                "Distant metastatic gynecologic NEC (the paper's stage IVB, or a distant recurrence): palliative cisplatin/etoposide"
+            ],
             line=1,
         )
         return

@@ -41,6 +41,12 @@ WARNINGS = {
     "high_burden_without_metastases": facts(LOCALIZED_NET, high_systemic_burden=True),
     "figo_stage_vs_extent_grouping": facts(CERVIX_NEC, figo_stage="IIIB"),
     "figo_ia_large_tumor": facts(CERVIX_NEC, figo_stage="IA2", tumor_size_cm=2.5),
+    "figo_ia_with_deep_stromal_invasion": facts(
+        CERVIX_NEC, figo_stage="IA1", tumor_size_cm=0.5, deep_stromal_invasion=True
+    ),
+    "figo_stage_at_diagnosis_with_distant_disease": facts(
+        CERVIX_NEC, figo_stage="IB2", tumor_size_cm=3, extent="metastatic", metastatic_sites=("lung",)
+    ),
     "stromal_invasion_outside_gynecologic": facts(LOCALIZED_NET, deep_stromal_invasion=True),
     "poor_differentiation_morphology_not_applicable": facts(NEC, morphology="not_applicable"),
     "sstr_ihc_vs_sstr_imaging": facts(sstr2a_ihc="negative", sstr_imaging="high_homogeneous"),
@@ -124,6 +130,31 @@ def test_not_tmb_high_without_sequencing_is_a_warning_and_tmb_high_a_conflict():
     assert [f.rule for f in conflicts(facts(NEC, ngs="not_done", tmb_high=True))] == ["tmb_vs_ngs"]
 
 
+def test_a_distant_recurrence_of_an_early_cervical_nec_is_planned_not_refused():
+    """Paper: "Patients with stage IA2-IB2 disease who recur will have a distant component 86% of the time":
+    the FIGO stage stays as given at diagnosis; with distant sites on record the metastatic plan applies."""
+    case = facts(
+        CERVIX_NEC,
+        figo_stage="IB2",
+        tumor_size_cm=3,
+        extent="metastatic",
+        metastatic_sites=("lung",),
+        resection_margin="R0",
+        prior_systemic_therapy=[
+            prior(
+                "platinum_etoposide",
+                best_response="CR",
+                progressed_off_treatment=True,
+                months_to_progression=10,
+            )
+        ],
+    )
+    path = build_pathway(case)
+    assert path.followup.kind == "monitoring"
+    assert [warning.rule for warning in path.warnings] == ["figo_stage_at_diagnosis_with_distant_disease"]
+    assert path.get("radical_hysterectomy") is None
+
+
 def test_figo_iva_marked_metastatic_without_sites_is_refused():
     """FIGO IVA is pelvic disease: 'metastatic' extent contradicts it (no 'stage IVB' label for it)."""
     case = facts(CERVIX_NEC, figo_stage="IVA", extent="metastatic")
@@ -143,11 +174,11 @@ def test_figo_iva_marked_metastatic_without_sites_is_refused():
         ("IB3", 3.5, True),
         ("IIA1", 4.5, True),
         ("IIA2", 4.5, False),
-        ("IA1", 4, True),
+        ("IA1", 4.2, False),
     ],
 )
 def test_figo_size_bounds(stage, size, refused):
-    """FIGO 2018: IB1 < 2 cm, IB2 2 to < 4 cm, IB3 >= 4 cm; the paper: IA1-IB2 "<4 cm", IB3 ">4 cm"."""
+    """FIGO 2018: IB1 < 2 cm, IB2 2 to < 4 cm, IB3 >= 4 cm; IA is defined by depth only (a warning)."""
     extent = "localized" if stage in ("IA1", "IB1", "IB2") else "locally_advanced"
     case = facts(CERVIX_NEC, figo_stage=stage, extent=extent, tumor_size_cm=size)
     assert bool(conflicts(case)) is refused
