@@ -111,6 +111,10 @@ class MoveForm(forms.Form):
         return data
 
 
+# A board review date beyond this is a typing slip (9999), not a plan.
+NEXT_REVIEW_HORIZON = datetime.timedelta(days=5 * 366)
+
+
 def clinicians(*, current: int | None = None) -> QuerySet:
     """Who may be responsible for a decision: active clinicians, plus the current one (as on the case)."""
     return responsible_clinicians(current=current)
@@ -174,6 +178,8 @@ class DecisionForm(VersionedForm):
         day = self.cleaned_data["next_review_on"]
         if day < self.meeting_day:
             raise forms.ValidationError("The next review cannot be before the meeting.")
+        if day > self.meeting_day + NEXT_REVIEW_HORIZON:
+            raise forms.ValidationError("The next review is over five years after the meeting: check it.")
         return day
 
     def _post_clean(self) -> None:

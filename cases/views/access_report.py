@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from axes.models import AccessLog
@@ -81,7 +81,8 @@ def _bounds(data: dict[str, Any]) -> dict[str, datetime]:
     bounds = {}
     if data.get("date_from"):
         bounds["at__gte"] = timezone.make_aware(datetime.combine(data["date_from"], time.min))
-    if data.get("date_to"):
+    if data.get("date_to") and data["date_to"] < date.max:
+        # The last day (date.max) has no next day: then the range is open at the end.
         bounds["at__lt"] = timezone.make_aware(
             datetime.combine(data["date_to"] + timedelta(days=1), time.min)
         )

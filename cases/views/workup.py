@@ -329,12 +329,19 @@ def _save_step(request: HttpRequest, case: Case, step: str) -> HttpResponse:
         services.save_draft(request.user, case, step, _draft_data(request.POST))
         return render(request, TEMPLATE, _context(request, case, step, forms), status=422)
     try:
-        contradictions = _write_consistent_step(request, case, step, forms)
+        contradictions, elsewhere = _write_consistent_step(request, case, step, forms)
     except services.StaleEdit as conflict:
         return _refuse_stale_edit(request, case, step, conflict)
     if contradictions:
         return _refuse_contradiction(request, case, step, contradictions)
     messages.success(request, f"{STEP_BY_SLUG[step].title} saved.")
+    for item in elsewhere:
+        # Saved as entered, but never silently: the later step shows it and the case cannot go to the board.
+        messages.warning(
+            request,
+            f"The record now contradicts itself: {item.message}. Correct it on "
+            f"{STEP_BY_SLUG[item.step].title}; until then there is no pathway.",
+        )
     following = STEPS[STEP_SLUGS.index(step) + 1].slug
     return redirect("cases:workup", pk=case.pk, step=following)
 
@@ -353,16 +360,21 @@ def _write_step(request: HttpRequest, case: Case, step: str, forms: StepForms) -
 
 def _write_consistent_step(
     request: HttpRequest, case: Case, step: str, forms: StepForms
-) -> list[ConflictItem]:
-    """Save the step unless the record would then contradict itself on this step (then nothing is saved)."""
+) -> tuple[list[ConflictItem], list[ConflictItem]]:
+    """Save the step unless the record would then contradict itself on this step (then nothing is saved).
+
+    Returns the contradictions that refused the save, and those the saved record now shows on later steps.
+    """
     # The facts are derived across steps (sites from every study, the latest staging), so the check runs on
     # the record as saved, inside the transaction that is rolled back when it fails.
     with transaction.atomic():
         _write_step(request, case, step, forms)
-        contradictions = conflict_items(pathway_for_case(_case(case.pk)), step)
-        if contradictions:
+        every = conflict_items(pathway_for_case(_case(case.pk)))
+        here = [item for item in every if item.step == step]
+        if here:
             transaction.set_rollback(True)
-    return contradictions
+            return here, []
+    return [], every
 
 
 def _refuse_contradiction(

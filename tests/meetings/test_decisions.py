@@ -206,3 +206,10 @@ def test_only_active_clinicians_can_be_made_responsible(clinician_client, item):
     assert ">Ada Doctor<" in field
     for name in ("Ben Admin", "Cy Coordinator", "Dee Left", ">boss<", ">coord<"):
         assert name not in field
+
+
+def test_a_next_review_in_year_9999_is_refused_naming_the_field(clinician_client, item):
+    response = post(clinician_client, item, next_review_on="9999-12-31")
+    assert response.status_code == 422
+    assert "over five years after the meeting" in response.text
+    assert not Decision.objects.filter(agenda_item=item).exists()

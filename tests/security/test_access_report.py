@@ -118,3 +118,13 @@ def test_the_auditor_is_not_offered_the_clinical_record(officer):
     html = officer.get(URL).text
     assert f'href="{reverse("cases:list")}"' not in html
     assert officer.get(reverse("cases:list")).status_code == 403
+
+
+def test_the_last_possible_end_date_is_an_open_end_not_a_server_error(officer, trail):
+    """date_to=9999-12-31 has no next day: the range is open at the end (found by a hostile test: 500)."""
+    page = officer.get(URL, {"mrn": "MRN-1", "date_to": "9999-12-31"})
+    assert page.status_code == 200
+    assert [event.action for event in page.context["events"]] == ["download_pdf", "view_case"]
+    download = officer.get(URL, {"mrn": "MRN-1", "date_to": "9999-12-31", "format": "csv"})
+    assert download.status_code == 200
+    assert b"MRN-1" in b"".join(download.streaming_content)

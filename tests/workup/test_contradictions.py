@@ -137,3 +137,24 @@ def test_an_oversized_draft_is_not_kept(clinician_client, case_with_metastases):
     assert WorkupDraft.objects.get(case=case_with_metastases, step="patient").data["case-board_question"] == [
         "Adjuvant?"
     ]
+
+
+def test_saving_the_earlier_step_into_a_contradiction_says_so(clinician_client):
+    """Imaging (earlier step) is saved as entered, with a warning naming both fields and the later step."""
+    case = CaseFactory(primary_site="colon")
+    PathologyReportFactory(case=case, differentiation="poor", morphology="small_cell", ki67_percent=80)
+    StagingAssessmentFactory(case=case, extent="localized")
+    url = reverse("cases:workup", args=[case.pk, "imaging"])
+    data = {
+        "studies-TOTAL_FORMS": "1",
+        "studies-INITIAL_FORMS": "0",
+        "studies-0-modality": "ct",
+        "studies-0-study_date": "2026-01-05",
+        "studies-0-performed": "on",
+        "studies-0-metastatic_sites": "liver",
+    }
+    response = clinician_client.post(url, data, follow=True)
+    assert case.imaging_studies.get().metastatic_sites == ["liver"]
+    text = response.content.decode()
+    assert "The record now contradicts itself: extent: localized contradicts metastatic_sites: liver" in text
+    assert "Correct it on Extent and staging" in text
