@@ -95,7 +95,11 @@ def test_clinician_enters_metastatic_cervical_nec(browser_page, live_server, scr
     # Clinical status: typed, then the page is reloaded midway; the draft comes back.
     page.get_by_label("Assessed on").fill("2026-10-06")
     page.get_by_label("ECOG performance status").fill("1")
-    with page.expect_response(re.compile(r".*/workup/clinical/validate/")):
+    # Wait for the validation of ECOG itself: leaving "Assessed on" sent one for the date first.
+    with page.expect_response(
+        lambda response: "/workup/clinical/validate/" in response.url
+        and "_changed=ecog" in (response.request.post_data or "")
+    ):
         page.get_by_label("ECOG performance status").press("Tab")
     page.reload()
     expect(page.get_by_text("Unsaved input restored")).to_be_visible()
