@@ -34,8 +34,8 @@ from cases.facts import with_record
 from cases.models import Case, Patient
 from cases.models.choices import CaseStatus
 from cases.models.records import Finding
-from cases.pathway import pathway_for_case
-from cases.services import refresh_classification
+from cases.pathway import CasePathway, pathway_for_case
+from cases.services import store_classification
 from cases.workup import readiness_gaps
 
 FORMAT = "nanets-cases/1"
@@ -660,8 +660,11 @@ def _lock_record_tables() -> None:
 
 def _write(
     incoming: Iterable[_Incoming], operator: AbstractBaseUser | None, reason: str
-) -> dict[type[models.Model], list[models.Model]]:
-    """Insert the new records exactly as in the file, with one "created" history entry each."""
+) -> tuple[dict[type[models.Model], list[models.Model]], dict[Any, CasePathway]]:
+    """Insert the new records exactly as in the file, with one "created" history entry each.
+
+    Returns the created records by model, and each created case's pathway, computed once from its record.
+    """
     created: dict[type[models.Model], list[models.Model]] = defaultdict(list)
     for item in incoming:
         if item.existing is None:
@@ -669,8 +672,11 @@ def _write(
             item.record.save_base(raw=True, force_insert=True)
             created[item.model].append(item.record)
     # Derived from the findings, never taken from the file: the history entry then holds the right value.
-    for case in created.get(Case, []):
-        refresh_classification(case)  # type: ignore[arg-type]
+    new_cases = created.get(Case, [])
+    records = with_record(Case.objects.filter(pk__in=[case.pk for case in new_cases])).in_bulk()
+    pathways = {case.pk: pathway_for_case(records[case.pk]) for case in new_cases}
+    for case in new_cases:
+        store_classification(case, pathways[case.pk])  # type: ignore[arg-type]
     now = timezone.now()
     for model, records in created.items():
         history = getattr(model, "history", None)
@@ -678,26 +684,20 @@ def _write(
             history.bulk_history_create(
                 records, default_user=operator, default_change_reason=reason, default_date=now
             )
-    return created
+    return created, pathways
 
 
-def _contradictions(created: Iterable[_Incoming]) -> list[Problem]:
-    """The imported cases whose facts contradict each other (the engine's consistency check), by place."""
-    places = {item.record.pk: item.where for item in created if isinstance(item.record, Case)}
-    problems = []
-    for case in with_record(Case.objects.filter(pk__in=places)).order_by("pk"):
-        for conflict in pathway_for_case(case).conflicts:
-            problems.append(Problem(places[case.pk], f"contradictory facts: {conflict.message}"))
-    return problems
-
-
-def _readiness_problems(incoming: Iterable[_Incoming]) -> list[Problem]:
-    """A case the file says is ready for the board must be, by this app's own check of its record."""
+def _record_problems(incoming: Iterable[_Incoming], pathways: dict[Any, CasePathway]) -> list[Problem]:
+    """Each imported case by the app's own checks: contradictory facts, and a "ready" it is not."""
     problems = []
     for item in incoming:
-        if item.model is Case and item.existing is None and item.record.status == CaseStatus.READY:  # type: ignore[attr-defined]
-            case = with_record(Case.objects.filter(pk=item.record.pk)).get()
-            gaps = readiness_gaps(pathway_for_case(case), case)
+        if item.model is not Case or item.existing is not None:
+            continue
+        result = pathways[item.record.pk]
+        for conflict in result.conflicts:
+            problems.append(Problem(item.where, f"contradictory facts: {conflict.message}"))
+        if item.record.status == CaseStatus.READY and not result.conflicts:  # type: ignore[attr-defined]
+            gaps = readiness_gaps(result, item.record)  # type: ignore[arg-type]
             if gaps:
                 missing = ", ".join(gap.label for gap in gaps)
                 problems.append(
@@ -753,19 +753,14 @@ def import_document(
         assert exported_at is not None  # noqa: S101 - a missing date is a problem above
         reason = f"import_cases: restored from the export of {exported_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
         try:
-            created = _write(incoming, operator, reason[:REASON_LENGTH])
+            created, pathways = _write(incoming, operator, reason[:REASON_LENGTH])
         except DatabaseError as error:
             # Validation passed but the database refused (e.g. a concurrent writer): all is rolled back.
             raise ImportRejected(
                 [Problem("database", f"refused the import ({type(error).__name__})")]
             ) from None
         # Raised inside the transaction: nothing written is kept.
-        refused = _contradictions(item for item in incoming if item.existing is None)
-        refused += [
-            p
-            for p in _readiness_problems(incoming)
-            if p.where.removesuffix(".status") not in {r.where for r in refused}
-        ]
+        refused = _record_problems(incoming, pathways)
         if refused:
             raise ImportRejected(refused)
         summary = ImportSummary(dry_run=dry_run)

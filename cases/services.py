@@ -16,7 +16,7 @@ from django.utils.text import capfirst
 from cases.facts import with_record
 from cases.models import AccessEvent, Case, Patient, WorkupDraft
 from cases.models.choices import CaseStatus
-from cases.pathway import pathway_for_case
+from cases.pathway import CasePathway, pathway_for_case
 from cases.workup import GateItem, readiness_gaps
 
 User = AbstractBaseUser | AnonymousUser
@@ -218,7 +218,11 @@ def _touch(case: Case, user: User) -> None:
 def refresh_classification(case: Case) -> str:
     """Recompute the classification the case list shows and filters on."""
     fresh = with_record(Case.objects.filter(pk=case.pk)).get()
-    result = pathway_for_case(fresh)
+    return store_classification(case, pathway_for_case(fresh))
+
+
+def store_classification(case: Case, result: CasePathway) -> str:
+    """Store the classification of a pathway already computed for the case (empty when there is none)."""
     code = result.pathway.classification.code if result.pathway else ""
     if code != case.classification:
         Case.objects.filter(pk=case.pk).update(classification=code)

@@ -115,11 +115,6 @@ class MoveForm(forms.Form):
 NEXT_REVIEW_HORIZON = datetime.timedelta(days=5 * 366)
 
 
-def clinicians(*, current: int | None = None) -> QuerySet:
-    """Who may be responsible for a decision: active clinicians, plus the current one (as on the case)."""
-    return responsible_clinicians(current=current)
-
-
 class DecisionForm(VersionedForm):
     """The board's decision: pathway option and/or free text, guideline adherence, who, next review."""
 
@@ -157,7 +152,7 @@ class DecisionForm(VersionedForm):
         self.fields["option"].choices = [("", "None of these: the plan below")] + [
             (code, option.text) for code, option in self.options.items()
         ]
-        self.fields["responsible_clinician"].queryset = clinicians(  # type: ignore[attr-defined]
+        self.fields["responsible_clinician"].queryset = responsible_clinicians(  # type: ignore[attr-defined]
             current=decision.responsible_clinician_id
         )
         self.fields["responsible_clinician"].label_from_instance = full_name  # type: ignore[attr-defined]

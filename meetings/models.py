@@ -252,12 +252,21 @@ class MeetingPacket(models.Model):
             self.status == PacketStatus.RUNNING and not self.worker_lost()
         )
 
+    def queued_too_long(self, now: datetime.datetime | None = None) -> bool:
+        """Still queued after WORKER_HINT_AFTER: likely no worker runs, or it lost the task."""
+        queued_for = (now or timezone.now()) - (self.requested_at or timezone.now())
+        return self.status == PacketStatus.QUEUED and queued_for > WORKER_HINT_AFTER
+
     def worker_lost(self, now: datetime.datetime | None = None) -> bool:
         """Running, but its worker has not renewed the lease in time: it died mid-packet."""
         if self.status != PacketStatus.RUNNING:
             return False
         last_sign_of_life = self.heartbeat_at or self.requested_at
         return last_sign_of_life is None or last_sign_of_life < lease_deadline(now)
+
+
+# A packet queued longer than this suggests that no worker (manage.py db_worker) is running.
+WORKER_HINT_AFTER = datetime.timedelta(minutes=2)
 
 
 def lease_deadline(now: datetime.datetime | None = None) -> datetime.datetime:

@@ -27,8 +27,6 @@ from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus, wo
 from meetings.panel import panel_warnings
 
 User = AbstractBaseUser | AnonymousUser
-# A packet queued longer than this suggests that no worker (manage.py db_worker) is running.
-WORKER_HINT_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -97,9 +95,7 @@ def packet_view(packet: MeetingPacket | None, fingerprint: str, now: datetime | 
     if packet.worker_lost(now):
         return PacketView("failed", packet, worker_lost=True)
     if packet.in_progress:
-        queued_for = (now or timezone.now()) - (packet.requested_at or timezone.now())
-        waiting = packet.status == PacketStatus.QUEUED and queued_for > WORKER_HINT_AFTER
-        return PacketView(packet.status, packet, waiting)
+        return PacketView(packet.status, packet, packet.queued_too_long(now))
     if packet.status == PacketStatus.FAILED:
         return PacketView("failed", packet)
     return PacketView("ready" if packet.fingerprint == fingerprint else "stale", packet)

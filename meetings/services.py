@@ -307,7 +307,7 @@ def fail_lost_packets(now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def request_packet(user: User, meeting_id: int) -> MeetingPacket:
     """Queue a fresh meeting packet, unless one for the same content is already on its way."""
-    from meetings.packet import WORKER_HINT_AFTER, agenda_for_packet, packet_fingerprint
+    from meetings.packet import agenda_for_packet, packet_fingerprint
     from meetings.tasks import generate_meeting_packet
 
     meeting = _locked_meeting(meeting_id)
@@ -317,11 +317,12 @@ def request_packet(user: User, meeting_id: int) -> MeetingPacket:
     packet = MeetingPacket.objects.defer("pdf").filter(meeting=meeting).first()
     # A packet still queued after the hint's wait is queued again (its old task, if a worker ever takes it,
     # finds a newer generation and does nothing): asking again is never a no-op for a lost task.
-    waited = timezone.now() - (packet.requested_at or timezone.now()) if packet is not None else None
-    stuck_in_queue = (
-        packet is not None and packet.status == PacketStatus.QUEUED and waited > WORKER_HINT_AFTER
-    )
-    if packet is not None and packet.in_progress and packet.fingerprint == fingerprint and not stuck_in_queue:
+    if (
+        packet is not None
+        and packet.in_progress
+        and packet.fingerprint == fingerprint
+        and not packet.queued_too_long()
+    ):
         return packet
     if packet is None:
         packet = MeetingPacket(meeting=meeting)

@@ -385,12 +385,11 @@ def _refuse_contradiction(
     fresh = _case(case.pk)
     forms = _forms_for(step, fresh, request.POST, request)
     forms.is_valid()
+    single_forms = [form for form in forms.forms.values() if isinstance(form, ModelForm)]
     for item in contradictions:
-        for form in forms.forms.values():
-            if isinstance(form, ModelForm):
-                for name in item.fields:
-                    if name in form.fields:
-                        form.add_error(name, item.message)
+        for form in single_forms:
+            for name in (name for name in item.fields if name in form.fields):
+                form.add_error(name, item.message)
     pairs = "; ".join(item.labels for item in contradictions)
     message = f"Not saved: the record would contradict itself ({pairs}). Correct one of the facts below."
     return render(request, TEMPLATE, _context(request, fresh, step, forms, conflict=message), status=422)

@@ -13,11 +13,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from cases import audit
+from cases.forms import responsible_clinicians
 from cases.models import AccessEvent
 from cases.services import StaleEdit
 from meetings import services
 from meetings.decisions import options_for_case
-from meetings.forms import DecisionForm, clinicians
+from meetings.forms import DecisionForm
 from meetings.models import AgendaItem, Decision
 from meetings.views.meeting import kept
 
@@ -41,7 +42,11 @@ def decision_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     from_present = request.GET.get("from") == "present"
     initial = {}
     responsible = item.case.responsible_clinician
-    if decision is None and responsible is not None and clinicians().filter(pk=responsible.pk).exists():
+    if (
+        decision is None
+        and responsible is not None
+        and responsible_clinicians().filter(pk=responsible.pk).exists()
+    ):
         initial["responsible_clinician"] = responsible.pk
     form = DecisionForm(
         request.POST or None,
