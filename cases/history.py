@@ -10,27 +10,9 @@ from typing import Any
 
 from django.db.models import Model
 
-from cases.models import (
-    Case,
-    ClinicalStatus,
-    ImagingStudy,
-    MolecularResult,
-    PathologyReport,
-    Resection,
-    StagingAssessment,
-    TreatmentLine,
-)
+from cases.models import FINDING_MODELS, Case
 from cases.services import BOOKKEEPING_FIELDS
 
-FINDING_MODELS: tuple[type[Model], ...] = (
-    PathologyReport,
-    ImagingStudy,
-    MolecularResult,
-    StagingAssessment,
-    ClinicalStatus,
-    Resection,
-    TreatmentLine,
-)
 # The stored classification is derived from the findings; their own history shows the change.
 BOOKKEEPING = [*BOOKKEEPING_FIELDS, "classification"]
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}

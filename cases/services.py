@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from cases.facts import with_record
-from cases.models import AccessEvent, Case, Patient, WorkupDraft
+from cases.models import AccessEvent, Authored, Case, Patient, WorkupDraft
 from cases.models.choices import CaseStatus
 from cases.pathway import CasePathway, pathway_for_case
 from cases.workup import GateItem, readiness_gaps
@@ -25,7 +25,7 @@ User = AbstractBaseUser | AnonymousUser
 # The history table keeps at most this many characters of a change reason.
 HISTORY_REASON_LENGTH = 100
 # Fields every record carries for bookkeeping; a conflict message lists only clinical changes.
-BOOKKEEPING_FIELDS = ["version", "created_at", "created_by", "updated_at", "updated_by"]
+BOOKKEEPING_FIELDS = list(Authored.BOOKKEEPING_FIELDS)
 
 
 class StaleEdit(Exception):

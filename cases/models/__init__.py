@@ -3,8 +3,11 @@
 from cases.models.audit import AccessEvent, SearchEvent
 from cases.models.drafts import WorkupDraft
 from cases.models.records import (
+    FINDING_MODELS,
+    Authored,
     Case,
     ClinicalStatus,
+    Finding,
     ImagingStudy,
     MolecularResult,
     PathologyReport,
@@ -15,7 +18,10 @@ from cases.models.records import (
 )
 
 __all__ = [
+    "FINDING_MODELS",
     "AccessEvent",
+    "Authored",
+    "Finding",
     "Case",
     "ClinicalStatus",
     "ImagingStudy",

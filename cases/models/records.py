@@ -46,6 +46,9 @@ def _unknown(**kwargs: object) -> dict[str, object]:
 class Authored(models.Model):
     """Who created and last changed a record, and when; its version and full change history."""
 
+    # The record's bookkeeping: kept by the app, never entered, never shown as a clinical change.
+    BOOKKEEPING_FIELDS = ("version", "created_at", "created_by", "updated_at", "updated_by")
+
     # Incremented on every save; edit forms carry the version they loaded so a stale save is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     history = HistoricalRecords(inherit=True)
@@ -186,7 +189,7 @@ def _birth_date(finding: Finding) -> date | None:
 def earliest_clinical_date(patient: Patient) -> tuple[date, str] | None:
     """The patient's earliest clinical date in any case, with what it is (e.g. "a specimen date")."""
     found: list[tuple[date, str]] = []
-    for model in Finding.__subclasses__():
+    for model in FINDING_MODELS:
         for name in model.date_fields():
             rows = model._default_manager.filter(case__patient=patient, **{f"{name}__isnull": False})
             first = rows.order_by(name).values_list(name, flat=True).first()
@@ -491,3 +494,15 @@ class TreatmentLine(Finding):
 
 
 DAYS_PER_MONTH = 365.25 / 12
+
+
+# The seven kinds of finding, in the order the workup enters them: declared once, read everywhere.
+FINDING_MODELS: tuple[type[Finding], ...] = (
+    PathologyReport,
+    ImagingStudy,
+    MolecularResult,
+    StagingAssessment,
+    ClinicalStatus,
+    Resection,
+    TreatmentLine,
+)
