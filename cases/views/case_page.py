@@ -21,7 +21,6 @@ from cases.pathway import pathway_for_case
 from cases.pictures import treatment_timeline_svg
 from cases.services import log_access
 from cases.workup import progress, readiness_gaps
-from meetings.decisions import decisions_for_case
 
 
 @permission_required("cases.view_case", raise_exception=True)
@@ -66,7 +65,6 @@ def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) ->
         "resections": list(case.resections.all()),
         "lines": list(case.treatment_lines.all()),
         "timeline_svg": treatment_timeline_svg(case),
-        "case_decisions": decisions_for_case(case),
         "changed_since_discussion": changed_since_discussion(case),
     }
 

@@ -3,16 +3,20 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cases import services as case_services
 from cases.discussion import changed_since_discussion
-from cases.models import Case, PathologyReport
+from cases.models import AccessEvent, Case, PathologyReport
 from meetings import services
 from meetings.decisions import options_for_case
 from meetings.models import Decision
-from tests.meetings.factories import MeetingFactory
+from tests.factories import UserFactory
+from tests.meetings.factories import AgendaItemFactory, DecisionFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +136,45 @@ def test_a_case_never_discussed_shows_no_warning(clinician_client, demo_cases):
         "Changed since the board discussed"
         not in clinician_client.get(reverse("cases:detail", args=[case.pk])).text
     )
+
+
+def decided_at_earlier_meetings(case: Case, count: int) -> None:
+    for weeks in range(1, count + 1):
+        meeting = MeetingFactory(starts_at=timezone.now() - datetime.timedelta(weeks=weeks))
+        DecisionFactory(agenda_item=AgendaItemFactory(case=case, meeting=meeting), plan=f"Plan {weeks}")
+
+
+def test_the_case_page_shows_the_board_decisions_in_a_fixed_number_of_queries_and_records_one_read(
+    clinician_client, demo_cases
+):
+    case = demo_cases["P02"]
+    decided_at_earlier_meetings(case, 1)
+
+    def page_and_queries() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            response = clinician_client.get(reverse("cases:detail", args=[case.pk]))
+        assert response.status_code == 200
+        return response.text, len(queries)
+
+    _, one_decision = page_and_queries()
+    decided_at_earlier_meetings(case, 3)
+    page, four_decisions = page_and_queries()
+    assert four_decisions == one_decision
+    assert "Tumor board decisions" in page and page.count('<article class="case-decision') == 4
+    assert page.index("Plan 1") < page.index("Plan 3")  # latest meeting first
+    assert AccessEvent.objects.filter(case=case, action="view_case").count() == 2  # one per page read
+
+
+def test_the_case_page_links_a_decision_to_its_meeting_only_for_a_reader_of_meetings(
+    client, clinician_client, demo_cases
+):
+    case = demo_cases["P02"]
+    decided_at_earlier_meetings(case, 1)
+    meeting_link = f'href="{reverse("meetings:detail", args=[case.agenda_items.get().meeting_id])}#item-'
+    assert meeting_link in clinician_client.get(reverse("cases:detail", args=[case.pk])).text
+
+    case_reader = UserFactory(username="case-reader", role="")
+    case_reader.user_permissions.add(Permission.objects.get(codename="view_case"))
+    client.force_login(case_reader)
+    page = client.get(reverse("cases:detail", args=[case.pk])).text
+    assert "Plan 1" in page and meeting_link not in page
