@@ -14,7 +14,11 @@ class MeetingsConfig(AppConfig):
         # cases shows the board's decisions without importing meetings (engine <- cases <- meetings).
         from cases.discussion import register_discussion_source
         from cases.history import register_history_source
+        from cases.signals import demo_seeded
+        from meetings.demo import on_demo_seeded
         from meetings.history import decision_history, latest_discussion
 
         register_history_source(decision_history)
         register_discussion_source(latest_discussion)
+        # `manage.py seed_demo` (cases) creates the demo users and cases; meetings adds the demo meeting.
+        demo_seeded.connect(on_demo_seeded, dispatch_uid="meetings.demo_meeting")

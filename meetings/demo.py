@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -57,3 +59,8 @@ def seed_demo_meeting(author: AbstractBaseUser | None = None) -> Meeting:
         if case.pk not in on_agenda:
             services.add_case_to_agenda(author, meeting.pk, case.pk)
     return meeting
+
+
+def on_demo_seeded(sender: object, *, users: Mapping[str, AbstractBaseUser], **kwargs: Any) -> str:
+    """Receives cases.signals.demo_seeded: seeds the demo meeting and returns seed_demo's line for it."""
+    return f"Demo meeting: {seed_demo_meeting(users['coordinator'])}"

@@ -1,8 +1,10 @@
 """The demo meeting: upcoming, a full core panel, every ready demo case on the agenda; safe to repeat."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from meetings.demo import DEMO_BOARD, next_board_time, seed_demo_meeting
@@ -26,6 +28,18 @@ def test_seeding_again_changes_nothing(demo_cases, coordinator):
     again = seed_demo_meeting(coordinator)
     assert first.pk == again.pk and Meeting.objects.count() == 1
     assert again.attendees.count() == 6 and again.agenda_items.count() == 9
+
+
+def test_seed_demo_adds_the_demo_meeting_by_the_demo_coordinator_and_says_so(settings):
+    settings.DEBUG = True
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output)
+    meeting = Meeting.objects.get()
+    assert meeting.board_name == DEMO_BOARD and meeting.created_by.username == "coordinator"
+    assert meeting.agenda_items.count() == 9 and meeting.attendees.count() == 6
+    assert f"Demo meeting: {meeting}" in output.getvalue()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Meeting.objects.get().pk == meeting.pk
 
 
 def test_the_board_meets_next_thursday_afternoon():

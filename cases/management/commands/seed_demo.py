@@ -1,15 +1,15 @@
-"""Create the demo users and demo cases for a local tumor board demo; safe to run repeatedly."""
+"""Create the demo users, demo cases and (through demo_seeded) the demo meeting; safe to run repeatedly."""
 
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases import roles
 from cases.demo import seed_demo_cases
-from meetings.demo import seed_demo_meeting
+from cases.signals import demo_seeded
 
 # Published in the README on purpose: these accounts exist only for local demos.
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
@@ -27,7 +27,7 @@ DEMO_USERS: dict[str, tuple[bool, bool, str]] = {
 class Command(BaseCommand):
     """Create or repair the demo users so the printed logins always work."""
 
-    help = "Create the demo users (admin, clinician, coordinator, viewer, auditor) and the demo cases."
+    help = "Create the demo users (admin, clinician, coordinator, viewer, auditor), cases and meeting."
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Allow running outside DEBUG only when explicitly asked to."""
@@ -38,12 +38,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Create missing demo users and reset their flags and password."""
+        """Create missing demo users and reset their flags and password; then the demo cases and meeting."""
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
                 "seed_demo creates accounts with a public password; run it with DEBUG=1 or --force."
             )
         user_model = get_user_model()
+        users: dict[str, AbstractBaseUser] = {}
         for username, (is_staff, is_superuser, role) in DEMO_USERS.items():
             user, created = user_model.objects.get_or_create(
                 username=username, defaults={"email": f"{username}@example.org"}
@@ -56,13 +57,15 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
             user.save()
             user.groups.set([Group.objects.get(name=role)])
+            users[username] = user
             self.stdout.write(f"{'Created' if created else 'Checked'} demo user {username}")
-        created = seed_demo_cases(user_model.objects.get(username="clinician"))
+        created = seed_demo_cases(users["clinician"])
         self.stdout.write(
             f"Demo cases: {len(created)} created ({', '.join(created) or 'all present already'})"
         )
-        meeting = seed_demo_meeting(user_model.objects.get(username="coordinator"))
-        self.stdout.write(f"Demo meeting: {meeting}")
+        # The apps built on cases add their demo data (meetings: the demo meeting) and say what they did.
+        for _receiver, summary in demo_seeded.send(sender=self.__class__, users=users):
+            self.stdout.write(summary)
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins: {', '.join(DEMO_USERS)} — password for all: {DEMO_PASSWORD}")
         )
