@@ -30,6 +30,8 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	@# The layering contracts ([tool.importlinter] in pyproject.toml): engine <- cases <- guidelines <- meetings.
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 lint: $(STAMP)
