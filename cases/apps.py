@@ -18,7 +18,7 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from cases.middleware import stamp_session_start
+        from nanets.middleware import stamp_session_start
 
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="cases.sync_roles")
         user_logged_in.connect(stamp_session_start, dispatch_uid="cases.session_start")

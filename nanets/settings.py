@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Ends sessions at their absolute lifetime; polling requests do not count as activity. Before
     # LoginRequiredMiddleware, so an ended session is sent to the login page at once.
-    "cases.middleware.SessionLifetimeMiddleware",
+    "nanets.middleware.SessionLifetimeMiddleware",
     # Every view requires login unless decorated with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Cache-Control: no-store on every logged-in page (patient data).
@@ -123,7 +123,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 AXES_CLIENT_IP_CALLABLE = "cases.client_ip.client_ip"
 
 # Idle timeout: the session ends after this many minutes without a request (a poll does not count: the
-# session is saved, and so its expiry pushed back, only when cases.middleware records activity).
+# session is saved, and so its expiry pushed back, only when nanets.middleware records activity).
 SESSION_COOKIE_AGE = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")) * 60
 SESSION_SAVE_EVERY_REQUEST = False
 # However active, a session ends this many hours after login.
@@ -267,7 +267,7 @@ if not DEBUG:
             raise ImproperlyConfigured("INSECURE_LOCAL_HTTP needs ALLOWED_HOSTS of loopback names only.")
         SESSION_COOKIE_SECURE = False
         CSRF_COOKIE_SECURE = False
-        MIDDLEWARE.insert(0, "cases.middleware.LoopbackOnlyMiddleware")
+        MIDDLEWARE.insert(0, "nanets.middleware.LoopbackOnlyMiddleware")
 
 # Patient data must never be logged: log identifiers (case id, user id), never
 # names, birth dates, record numbers or free-text clinical notes.

@@ -14,12 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from cases import audit
-from cases.middleware import passive
 from cases.models import AccessEvent, Case
 from meetings import services
 from meetings.models import Meeting, MeetingPacket
 from meetings.packet import agenda_for_packet, file_name, packet_fingerprint, packet_view, render_minutes
 from meetings.views.meeting import TEMPLATE
+from nanets.middleware import passive
 
 
 def packet_context(pk: int) -> dict[str, Any]:

@@ -1,22 +1,19 @@
 """Login hardening: lockout per username and per address, client address behind a proxy, passwords,
-session lifetime (absolute, idle without polls), CSP without inline code."""
+CSP without inline code (session lifetime: tests/nanets/test_middleware.py)."""
 
 import datetime
-import time
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import client_ip, middleware, roles
+from cases import client_ip
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.meetings.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,59 +133,6 @@ def test_weak_passwords_are_refused(password, message):
 @pytest.mark.parametrize("password", ["demo-password-2026", TEST_PASSWORD])
 def test_the_demo_and_test_passwords_pass(password):
     validate_password(password, UserFactory.build(username="clinician"))
-
-
-def session_row(client):
-    return Session.objects.get(session_key=client.session.session_key)
-
-
-@pytest.fixture
-def polling_page(client):
-    client.force_login(UserFactory(username="watcher", role=roles.VIEWER))
-    meeting = MeetingFactory()
-    client.get(reverse("meetings:detail", args=[meeting.pk]))
-    return reverse("meetings:packet_status", args=[meeting.pk]), reverse("meetings:detail", args=[meeting.pk])
-
-
-def test_polling_does_not_keep_an_unattended_session_alive(client, polling_page):
-    status_url, page_url = polling_page
-    soon = timezone.now() + datetime.timedelta(minutes=2)
-    Session.objects.filter(pk=client.session.session_key).update(expire_date=soon)
-    assert client.get(status_url, HTTP_HX_REQUEST="true").status_code == 200
-    assert session_row(client).expire_date == soon  # the poll did not push the expiry back
-    assert client.get(page_url).status_code == 200
-    assert session_row(client).expire_date > soon + datetime.timedelta(minutes=20)  # a person did
-
-
-def test_a_poll_after_the_idle_timeout_is_sent_to_the_login_page(client, polling_page):
-    status_url, _ = polling_page
-    Session.objects.filter(pk=client.session.session_key).update(expire_date=timezone.now())
-    response = client.get(status_url, HTTP_HX_REQUEST="true")
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-
-
-def test_idle_is_counted_from_the_last_active_request_even_by_a_long_polling_page(client, polling_page):
-    status_url, _ = polling_page
-    session = client.session
-    session[middleware.ACTIVE_KEY] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
-    session.save()
-    response = client.get(status_url, HTTP_HX_REQUEST="true")
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-
-
-def test_a_session_ends_at_its_absolute_lifetime_however_active(client, polling_page):
-    _, page_url = polling_page
-    assert settings.SESSION_ABSOLUTE_LIFETIME == 12 * 3600
-    session = client.session
-    session[middleware.STARTED_KEY] = int(time.time()) - settings.SESSION_ABSOLUTE_LIFETIME - 1
-    session.save()
-    response = client.get(page_url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert "_auth_user_id" not in client.session
-
-
-def test_idle_timeout_defaults_to_thirty_minutes():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
 
 
 def test_every_response_carries_a_strict_content_security_policy(client):

@@ -1,21 +1,16 @@
 """Smaller findings: NUL in a search, an admin year past any date, search terms in the dev server's log,
-plain HTTP reached through a proxy, and serve.sh's default."""
+and serve.sh's default (plain HTTP through a proxy: tests/nanets/test_middleware.py)."""
 
 import io
 import logging
 import logging.config
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.http import HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import reverse
 
-from cases.middleware import LoopbackOnlyMiddleware
 from cases.models import SearchEvent
 from tests.factories import CaseFactory, PathologyReportFactory, UserFactory
 
@@ -59,50 +54,6 @@ def test_the_dev_server_request_line_keeps_no_search_terms():
         logging.config.dictConfig(settings.LOGGING)
     line = stream.getvalue()
     assert "GET /cases/?<query redacted> HTTP/1.1" in line and "Doe" not in line
-
-
-def guarded(**meta):
-    request = RequestFactory().get("/cases/", **meta)
-    return LoopbackOnlyMiddleware(lambda request: HttpResponse("served"))(request)
-
-
-def test_plain_http_serves_a_direct_loopback_client():
-    assert guarded(REMOTE_ADDR="127.0.0.1").content == b"served"
-    assert guarded(REMOTE_ADDR="::1").content == b"served"
-
-
-@pytest.mark.parametrize(
-    "meta",
-    [
-        {
-            "REMOTE_ADDR": "192.0.2.10",
-            "HTTP_HOST": "127.0.0.1",
-        },  # a proxy elsewhere forwarding Host: 127.0.0.1
-        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.5"},  # a proxy on this machine
-        {"REMOTE_ADDR": "127.0.0.1", "HTTP_FORWARDED": "for=203.0.113.5"},
-        {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "203.0.113.5"},
-        {"REMOTE_ADDR": ""},
-    ],
-)
-def test_plain_http_refuses_anything_that_came_through_a_proxy(meta):
-    response = guarded(**meta)
-    assert response.status_code == 403 and b"this machine only" in response.content
-
-
-def test_insecure_local_http_installs_the_loopback_guard_first():
-    code = "import nanets.settings as s; print(s.MIDDLEWARE[0])"
-    clean = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DEBUG")}
-    env = {
-        **clean,
-        "SECRET_KEY": "x" * 50,
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "INSECURE_LOCAL_HTTP": "1",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    assert result.stdout.strip() == "cases.middleware.LoopbackOnlyMiddleware", result.stderr
 
 
 def test_serve_script_leaves_insecure_local_http_off_unless_asked():
