@@ -59,13 +59,14 @@ class Command(BaseCommand):
             user.groups.set([Group.objects.get(name=role)])
             users[username] = user
             self.stdout.write(f"{'Created' if created else 'Checked'} demo user {username}")
-        created = seed_demo_cases(users["clinician"])
+        new_cases = seed_demo_cases(users["clinician"])
         self.stdout.write(
-            f"Demo cases: {len(created)} created ({', '.join(created) or 'all present already'})"
+            f"Demo cases: {len(new_cases)} created ({', '.join(new_cases) or 'all present already'})"
         )
         # The apps built on cases add their demo data (meetings: the demo meeting) and say what they did.
         for _receiver, summary in demo_seeded.send(sender=self.__class__, users=users):
-            self.stdout.write(summary)
+            if summary:
+                self.stdout.write(summary)
         self.stdout.write(
             self.style.SUCCESS(f"Demo logins: {', '.join(DEMO_USERS)} — password for all: {DEMO_PASSWORD}")
         )
