@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -152,27 +153,29 @@ class Finding(Authored):
         abstract = True
 
     @classmethod
-    def date_fields(cls) -> list[str]:
-        """The names of the finding's clinical dates."""
+    def clinical_date_fields(cls) -> list[models.DateField[Any, Any]]:
+        """The finding's clinical dates (its bookkeeping timestamps are date-times, not dates)."""
         return [
-            f.name
+            f
             for f in cls._meta.concrete_fields
             if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
         ]
 
-    def clean_fields(self, exclude: Any = None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         """The fields' own checks, then: no clinical date before the patient's date of birth."""
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         born = _birth_date(self)
         skipped = set(exclude or ()) | set(errors)
-        for name in self.date_fields():
-            value = getattr(self, name)
-            if born and value and name not in skipped and value < born:
-                errors[name] = [f"{value} is before the patient's date of birth ({born})."]
+        for field in self.clinical_date_fields():
+            value = getattr(self, field.name)
+            if born and value and field.name not in skipped and value < born:
+                errors[field.name] = [
+                    ValidationError(f"{value} is before the patient's date of birth ({born}).")
+                ]
         if errors:
             raise ValidationError(errors)
 
@@ -189,12 +192,11 @@ def earliest_clinical_date(patient: Patient) -> tuple[date, str] | None:
     """The patient's earliest clinical date in any case, with what it is (e.g. "a specimen date")."""
     found: list[tuple[date, str]] = []
     for model in FINDING_MODELS:
-        for name in model.date_fields():
-            rows = model._default_manager.filter(case__patient=patient, **{f"{name}__isnull": False})
-            first = rows.order_by(name).values_list(name, flat=True).first()
+        for field in model.clinical_date_fields():
+            rows = model._default_manager.filter(case__patient=patient, **{f"{field.name}__isnull": False})
+            first = rows.order_by(field.name).values_list(field.name, flat=True).first()
             if first:
-                label = model._meta.get_field(name).verbose_name
-                found.append((first, f"a {label} ({model._meta.verbose_name})"))
+                found.append((first, f"a {field.verbose_name} ({model._meta.verbose_name})"))
     return min(found, default=None)
 
 
