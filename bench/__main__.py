@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import secrets
 import sys
 import time
@@ -92,10 +93,10 @@ def recreate_database(url: str) -> None:
     from psycopg import sql
 
     parts = psycopg.conninfo.conninfo_to_dict(url.replace("postgres://", "postgresql://", 1))
-    name = parts.get("dbname", "")
-    if "bench" not in str(name):
+    name = str(parts.get("dbname", ""))
+    if "bench" not in name:
         raise SystemExit(f"bench: refusing to drop {name!r}: the database name must contain 'bench'.")
-    maintenance = psycopg.conninfo.make_conninfo(**{**parts, "dbname": "postgres"})
+    maintenance = psycopg.conninfo.make_conninfo("", **{**parts, "dbname": "postgres"})
     try:
         with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
@@ -106,9 +107,12 @@ def recreate_database(url: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    think = tuple(float(part) for part in args.think.split("-"))
-    if len(think) == 1:
-        think = (think[0], think[0])
+    bounds = [float(part) for part in args.think.split("-")]
+    if len(bounds) not in (1, 2):
+        raise SystemExit(
+            f"bench: --think is seconds as lo-hi (e.g. 0.5-1.5) or one number, not {args.think!r}."
+        )
+    think = (bounds[0], bounds[-1])
     env = prepare_environment(args)
     RESULTS.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
@@ -190,7 +194,9 @@ def main(argv: list[str] | None = None) -> int:
 
         ids = [pk for pk, _ in ordered]
 
-        def page_round(rng):  # one visit of each page, in random order, cases picked at random
+        def page_round(
+            rng: random.Random,
+        ) -> list[tuple[str, str]]:  # one visit of each page, in random order, cases picked at random
             case_id = rng.choice(ids)
             visit = [
                 ("case list", "/cases/"),
@@ -204,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         ready = [pk for pk, status in ordered if status == "ready"][: args.packet_cases]
         meeting_id = documents.make_meeting(coordinator, ready)
         logins = [(user.username, BENCH_PASSWORD) for user in clinicians]
-        busy = quiet(measure, args.quiet_timeout)
+        busy = quiet(args.quiet_timeout)
         if busy is not None:
             rows.append(
                 Row(
@@ -218,17 +224,17 @@ def main(argv: list[str] | None = None) -> int:
             load = run_load(base, logins, page_round, duration=args.duration, think=think)
             log(f"{load.requests} requests ({load.per_second:.1f}/s)")
             if not args.skip_pdf:
-                quiet(measure, args.quiet_timeout)
+                quiet(args.quiet_timeout)
                 log(f"case PDF x{args.pdf_runs}")
                 pdf_times = documents.case_pdf_seconds(base, logins[0], sample_case, args.pdf_runs)
-                quiet(measure, args.quiet_timeout)
+                quiet(args.quiet_timeout)
                 log(f"{len(ready)}-case packet through the task worker")
                 packet = documents.packet_end_to_end(base, (coordinator.username, BENCH_PASSWORD), meeting_id)
 
     if load is not None:
         lines = ["label,started_s,path,latency_ms"]
-        for label, stats in load.pages.items():
-            for at, path, seconds in sorted(stats.log):
+        for label, page in load.pages.items():
+            for at, path, seconds in sorted(page.log):
                 latency = "" if seconds is None else f"{seconds * 1000:.1f}"
                 lines.append(f"{label},{at:.3f},{path},{latency}")
         (RESULTS / "requests.csv").write_text("\n".join(lines) + "\n")
@@ -319,9 +325,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def quiet(measure, timeout: float) -> float | None:
+def quiet(timeout: float) -> float | None:
     """Wait up to `timeout` s for other work to calm down; return the CPU share it still uses."""
-    busy = measure.wait_for_quiet(limit=0.2, timeout=timeout)
+    from bench.measure import wait_for_quiet  # after django.setup(), as bench.measure imports the models
+
+    busy = wait_for_quiet(limit=0.2, timeout=timeout)
     if busy is not None and busy > 0.2:
         log(f"warning: {busy:.0%} of the CPU is busy with other work; timings will be inflated")
     return busy
@@ -342,7 +350,10 @@ def _fullest_case(case_ids: list[int]) -> int:
         .order_by("-lines", "-studies", "pk")
         .first()
     )
-    return (best or cases.order_by("pk").first()).pk
+    chosen = best or cases.order_by("pk").first()
+    if chosen is None:
+        raise SystemExit("bench: no seeded case has a classification: the seeding went wrong.")
+    return chosen.pk
 
 
 if __name__ == "__main__":

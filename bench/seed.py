@@ -30,8 +30,10 @@ from cases import roles
 from cases.demo import DEMO_CASES, DemoCase
 from cases.facts import with_record
 from cases.models import (
+    FINDING_MODELS,
     Case,
     ClinicalStatus,
+    Finding,
     ImagingStudy,
     MolecularResult,
     PathologyReport,
@@ -240,7 +242,7 @@ def seed_cases(count: int, author: Any, clinicians: list[Any] | None = None, see
             for index, (patient, plan) in enumerate(zip(patients, plans, strict=True))
         ]
     )
-    rows: dict[type, list[Any]] = {model: [] for model in RECORD_MODELS}
+    rows: dict[type[Finding], list[Finding]] = {model: [] for model in FINDING_MODELS}
     for case, plan in zip(cases, plans, strict=True):
         rows[PathologyReport].append(PathologyReport(case=case, **plan.pathology, **stamp))
         if plan.staging:
@@ -254,19 +256,8 @@ def seed_cases(count: int, author: Any, clinicians: list[Any] | None = None, see
             rows[Resection].append(Resection(case=case, **plan.resection, **stamp))
         rows[TreatmentLine] += [TreatmentLine(case=case, **line, **stamp) for line in plan.lines]
     for model, objects in rows.items():
-        model.objects.bulk_create(objects)
+        model._default_manager.bulk_create(objects)
     return _classify(cases, plans, rng)
-
-
-RECORD_MODELS = (
-    PathologyReport,
-    StagingAssessment,
-    ImagingStudy,
-    MolecularResult,
-    ClinicalStatus,
-    Resection,
-    TreatmentLine,
-)
 
 
 def _classify(cases: list[Case], plans: list[Plan], rng: random.Random) -> SeedResult:

@@ -28,11 +28,12 @@ def client_ip(request: HttpRequest) -> str:
     Only the entries our own proxies appended are believed: anything a client puts in the header itself
     is left of them and never reached, unless every proxy hop is trusted.
     """
-    remote = request.META.get("REMOTE_ADDR", "")
+    remote: str = request.META.get("REMOTE_ADDR", "")  # WSGI environ values are strings
     networks = _networks()
     if not networks or not _is_trusted(remote, networks):
         return remote
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    forwarded_for: str = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded_for.split(",") if hop.strip()]
     nearest = remote
     for hop in reversed(hops):
         try:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Field, Model
 
 from cases.models import FINDING_MODELS, Case
 from cases.services import BOOKKEEPING_FIELDS
@@ -51,12 +51,20 @@ def register_history_source(source: HistorySource) -> None:
         _history_sources.append(source)
 
 
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    """The model's field called name: history rows and their diffs hold the model's own fields only."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{model.__name__}.{name} is not one of the model's own fields")
+    return field
+
+
 def _shown(model: type[Model], name: str, value: Any, labels: Mapping[str, Mapping[Any, str]]) -> str:
     if value in (None, "", []):
         return "—"
     if name in labels:
         return labels[name].get(value, str(value))
-    field = model._meta.get_field(name)
+    field = _field(model, name)
     if field.is_relation:
         return f"#{value}"
     choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else {}
@@ -68,7 +76,7 @@ def _shown(model: type[Model], name: str, value: Any, labels: Mapping[str, Mappi
 
 
 def _label(model: type[Model], name: str) -> str:
-    label = str(model._meta.get_field(name).verbose_name)
+    label = str(_field(model, name).verbose_name)
     return label[:1].upper() + label[1:]
 
 
@@ -107,7 +115,7 @@ def history_entries(
                     )
             elif row.history_type == "+":
                 for name in shown_when_created:
-                    value = getattr(row, model._meta.get_field(name).attname)
+                    value = getattr(row, _field(model, name).attname)
                     if value not in (None, ""):
                         changes.append(
                             FieldChange(_label(model, name), "—", _shown(model, name, value, labels), name)
@@ -117,7 +125,7 @@ def history_entries(
                 label = record(row)
             else:
                 # A case's own label would need its patient (a query per row); the page names the case.
-                name = model._meta.verbose_name.capitalize()
+                name = str(model._meta.verbose_name).capitalize()
                 label = name if model is Case else f"{name}: {row.instance}"
             entries.append(
                 HistoryEntry(row.history_date, author, label, KINDS[row.history_type], tuple(changes))
@@ -134,7 +142,7 @@ def record_history(case: Case) -> list[HistoryEntry]:
         list(type(case.patient).history.filter(id=case.patient_id).select_related("history_user")),
     )
     for model in FINDING_MODELS:
-        rows = list(model.history.filter(case_id=case.pk).select_related("history_user"))  # type: ignore[attr-defined]
+        rows = list(model.history.filter(case_id=case.pk).select_related("history_user"))
         entries += history_entries(model, rows)
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 

@@ -7,7 +7,8 @@ import re
 import traceback
 from types import TracebackType
 
-ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
+# What logging passes: sys.exc_info(), all None when `exc_info=True` is logged outside an exception.
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tuple[None, None, None]
 QUERY_STRING = re.compile(r"\?[^\s\"]*")
 
 
@@ -20,6 +21,8 @@ class RedactingFormatter(logging.Formatter):
 
     def formatException(self, ei: ExcInfo) -> str:  # noqa: N802 - logging's own method name
         kind, _, tb = ei
+        if kind is None:
+            return "NoneType: None"  # as logging.Formatter writes it (there is no message to redact)
         frames = "".join(traceback.format_tb(tb))
         name = f"{kind.__module__}.{kind.__qualname__}"
         return f"Traceback (most recent call last):\n{frames}{name}: <message redacted>"

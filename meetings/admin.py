@@ -5,18 +5,19 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from cases.admin import AuditedAdmin, Read
 from meetings.models import AgendaItem, Attendee, Decision, Meeting, MeetingPacket
 
 
-class AttendeeInline(admin.TabularInline):
+class AttendeeInline(admin.TabularInline[Attendee, Meeting]):
     model = Attendee
     fields = ("name", "specialty")
     extra = 0
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
     """Read-only: positions are renumbered under a lock by meetings.services, never edited here."""
 
     model = AgendaItem
@@ -26,7 +27,7 @@ class AgendaItemInline(admin.TabularInline):
     can_delete = False
     ordering = ("position",)
 
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Meeting | None = None) -> bool:
         return False
 
 
@@ -42,7 +43,7 @@ class MeetingAdmin(AuditedAdmin):
     def listed_reads(self, rows: list[Any]) -> Iterable[Read]:
         return []  # the list shows boards, dates and rooms: no patient
 
-    def shown_reads(self, obj: Any) -> Iterable[Read]:
+    def shown_reads(self, obj: Meeting) -> Iterable[Read]:
         """The agenda inline names every patient on the agenda."""
         return obj.agenda_items.values_list("case__patient_id", "case_id")
 
@@ -55,18 +56,18 @@ class DecisionAdmin(AuditedAdmin):
     list_filter = ("follows_guideline", "deviation_reason")
     list_select_related = ("agenda_item__case",)
 
-    def read_of(self, obj: Any) -> Read:
+    def read_of(self, obj: Decision) -> Read:
         return (obj.agenda_item.case.patient_id, obj.agenda_item.case_id)
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Decision | None = None) -> bool:
         return False
 
 
 @admin.register(MeetingPacket)
-class MeetingPacketAdmin(admin.ModelAdmin):
+class MeetingPacketAdmin(admin.ModelAdmin[MeetingPacket]):
     list_display = ("meeting", "status", "generated_at", "cases_done", "cases_total")
     exclude = ("pdf",)
     readonly_fields = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -58,7 +58,7 @@ class MeetingForm(VersionedForm):
         labels = {"board_name": "Board name"}
 
 
-class AttendeeForm(forms.ModelForm):
+class AttendeeForm(forms.ModelForm[Attendee]):
     """One person and their specialty."""
 
     class Meta:
@@ -66,20 +66,34 @@ class AttendeeForm(forms.ModelForm):
         fields = ["name", "specialty"]
 
 
+class CaseChoiceField(forms.ModelChoiceField[Case]):
+    """A choice of cases, each named as the agenda names it."""
+
+    def label_from_instance(self, obj: Case) -> str:
+        return case_label(obj)
+
+
+class ClinicianChoiceField(forms.ModelChoiceField[Any]):
+    """A choice of users, each shown by full name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return full_name(obj)
+
+
 class AddCaseForm(forms.Form):
     """Pick a case that is ready for the board and not yet on this agenda."""
 
-    case = forms.ModelChoiceField(queryset=Case.objects.none(), label="Case ready for the board")
+    case = CaseChoiceField(
+        queryset=Case.objects.none(), label="Case ready for the board", empty_label="Choose a case…"
+    )
     expected_minutes = forms.IntegerField(
         min_value=1, max_value=MAX_EXPECTED_MINUTES, initial=5, label="Expected minutes"
     )
 
     def __init__(self, *args: Any, ready_cases: QuerySet[Case], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["case"]
-        field.queryset = ready_cases  # type: ignore[attr-defined]
-        field.label_from_instance = case_label  # type: ignore[attr-defined]
-        field.empty_label = "Choose a case…"  # type: ignore[attr-defined]
+        # self.fields holds copies of the fields declared above, typed only as fields.
+        cast(CaseChoiceField, self.fields["case"]).queryset = ready_cases
 
 
 def case_label(case: Case) -> str:
@@ -105,7 +119,8 @@ class MoveForm(forms.Form):
     position = forms.IntegerField(min_value=1, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("direction") and not data.get("position"):
             raise forms.ValidationError("Say where to move the case.")
         return data
@@ -132,6 +147,7 @@ class DecisionForm(VersionedForm):
             "next_review_on": DateInput(),
         }
         labels = {"plan": "Plan (details, or a plan outside the options)"}
+        field_classes = {"responsible_clinician": ClinicianChoiceField}
 
     def __init__(
         self, *args: Any, options: list[PathwayOption], meeting_day: datetime.date, **kwargs: Any
@@ -149,15 +165,16 @@ class DecisionForm(VersionedForm):
                 decision.option_strength,
                 "Recorded earlier",
             )
-        self.fields["option"].choices = [("", "None of these: the plan below")] + [
+        # self.fields holds copies of the form's fields, typed only as fields.
+        cast(forms.ChoiceField, self.fields["option"]).choices = [("", "None of these: the plan below")] + [
             (code, option.text) for code, option in self.options.items()
         ]
-        self.fields["responsible_clinician"].queryset = responsible_clinicians(  # type: ignore[attr-defined]
+        cast(ClinicianChoiceField, self.fields["responsible_clinician"]).queryset = responsible_clinicians(
             current=decision.responsible_clinician_id
         )
-        self.fields["responsible_clinician"].label_from_instance = full_name  # type: ignore[attr-defined]
-        self.fields["deviation_reason"].required = False
-        self.fields["deviation_reason"].choices = [("", "Choose a reason…"), *DeviationReason.choices]
+        deviation_reason = cast(forms.ChoiceField, self.fields["deviation_reason"])
+        deviation_reason.required = False
+        deviation_reason.choices = [("", "Choose a reason…"), *DeviationReason.choices]
         if decision.pk:
             self.initial.setdefault("option", decision.option_code)
             self.initial.setdefault("follows", "yes" if decision.follows_guideline else "no")
@@ -170,16 +187,17 @@ class DecisionForm(VersionedForm):
         )
 
     def clean_next_review_on(self) -> datetime.date:
-        day = self.cleaned_data["next_review_on"]
+        day: datetime.date = self.cleaned_data["next_review_on"]
         if day < self.meeting_day:
             raise forms.ValidationError("The next review cannot be before the meeting.")
         if day > self.meeting_day + NEXT_REVIEW_HORIZON:
             raise forms.ValidationError("The next review is over five years after the meeting: check it.")
         return day
 
-    def _post_clean(self) -> None:
-        # The model's clean() holds the rules (a plan, a coded reason for a deviation, words for
-        # "other"); it needs follows_guideline and option_code, which this form asks differently.
+    def clean(self) -> dict[str, Any]:
+        # The model's clean(), run after this, holds the rules (a plan, a coded reason for a deviation,
+        # words for "other"); it needs follows_guideline and option_code, which this form asks differently.
+        super().clean()
         follows = self.cleaned_data.get("follows") != "no"
         if follows:
             # Following the guideline leaves nothing to explain: drop what hidden fields may still hold.
@@ -187,7 +205,7 @@ class DecisionForm(VersionedForm):
             self.cleaned_data["deviation_detail"] = ""
         self.instance.follows_guideline = follows
         self.instance.option_code = self.cleaned_data.get("option") or ""
-        super()._post_clean()
+        return self.cleaned_data
 
     @property
     def chosen_option(self) -> PathwayOption | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import TypedDict
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,7 +72,14 @@ def in_meeting_window(value: datetime.datetime) -> None:
         )
 
 
-def _bounded_text(length: int) -> dict[str, object]:
+class _BoundedTextOptions(TypedDict):
+    """The keyword arguments that bound a free-text field."""
+
+    max_length: int
+    validators: list[MaxLengthValidator]
+
+
+def _bounded_text(length: int) -> _BoundedTextOptions:
     """Options of a free-text field limited to length characters (in forms, admin and the model)."""
     return {"max_length": length, "validators": [MaxLengthValidator(length)]}
 

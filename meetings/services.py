@@ -9,14 +9,16 @@ every transaction as IMMEDIATE, which serialises writers the same way.
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Max, Model, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
-from cases.models import Case
+from cases.models import Authored, Case
 from cases.models.choices import CaseStatus
 from cases.services import refuse_stale_save
 from guidelines.engine import ENGINE_VERSION
@@ -33,13 +35,24 @@ from meetings.models import (
     worker_lost_message,
 )
 
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as django-stubs resolves it; get_user_model() at run time.
+    from django.contrib.auth.models import User as Account
+
 User = AbstractBaseUser | AnonymousUser
 
 
-def _stamp(record: Model, user: User) -> None:
+def _author(user: User) -> Account:
+    """The account a write is recorded against (every view that writes requires login)."""
+    if not isinstance(user, get_user_model()):
+        raise ValueError(f"A change needs a logged-in user as its author, not {type(user).__name__}.")
+    return user
+
+
+def _stamp(record: Authored | MeetingPacket, user: User) -> None:
     if record.pk is None:
-        record.created_by = user  # type: ignore[attr-defined]
-    record.updated_by = user  # type: ignore[attr-defined]
+        record.created_by = _author(user)
+    record.updated_by = _author(user)
 
 
 def _locked_meeting(meeting_id: int) -> Meeting:
@@ -53,8 +66,8 @@ def _touch(meeting: Meeting, user: User) -> None:
     Attendees and agenda items carry their own versions and history; bumping the meeting's would make
     an open "edit the meeting" form stale whenever someone adds an attendee.
     """
-    meeting.updated_at, meeting.updated_by = timezone.now(), user  # type: ignore[assignment]
-    Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at, updated_by=user)
+    meeting.updated_at, meeting.updated_by = timezone.now(), _author(user)
+    Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at, updated_by=meeting.updated_by)
 
 
 def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
@@ -226,7 +239,7 @@ def _renumber(meeting: Meeting, order: list[int], user: User) -> None:
     for item in moved:
         item.position = final[item.pk]
         item.updated_at = now
-        item.updated_by = user  # type: ignore[assignment]
+        item.updated_by = _author(user)
     AgendaItem.objects.bulk_update(moved, ["position", "updated_at", "updated_by"])
 
 
@@ -240,7 +253,7 @@ def record_decision(
     follows_guideline: bool,
     deviation_reason: str,
     deviation_detail: str,
-    responsible_clinician: AbstractBaseUser,
+    responsible_clinician: Account,
     next_review_on: datetime.date,
     loaded_version: int | None,
 ) -> Decision:
@@ -269,7 +282,7 @@ def record_decision(
     case = item.case
     if case.status not in (CaseStatus.DISCUSSED, CaseStatus.CLOSED):
         case.status = CaseStatus.DISCUSSED
-        case.updated_by = user  # type: ignore[assignment]
+        case.updated_by = _author(user)
         # save(), not update(): the case's change history sees the new status.
         case.save(update_fields=["status", "updated_at", "updated_by"])
     # Saved after the case: its updated_at is then later than every change the board saw.

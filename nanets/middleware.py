@@ -108,4 +108,5 @@ class NoStoreMiddleware:
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> None:
         """Note a view marked @login_not_required: it serves no patient data."""
+        # A note from this hook to __call__ on this one request; HttpRequest declares no such attribute.
         request.view_open_to_all = not getattr(view_func, "login_required", True)  # type: ignore[attr-defined]

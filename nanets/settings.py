@@ -7,9 +7,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
+
+# Lets classes be subscripted at run time as their type hints are (ModelForm[Case], ModelAdmin[Case]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,7 +40,10 @@ RUNNING_TESTS = "pytest" in sys.modules
 
 # manage.py marks command-line use: offline commands (pathway, case_facts, migrate) sign nothing
 # that outlives the process, so they may run without a key; serving requests never may.
-COMMAND_LINE_ONLY = os.environ.get("NANETS_COMMAND_LINE") == "1" and "runserver" not in sys.argv
+# Nor does mypy's django-stubs plugin, which loads these settings to learn the models.
+COMMAND_LINE_ONLY = (
+    os.environ.get("NANETS_COMMAND_LINE") == "1" and "runserver" not in sys.argv
+) or "mypy_django_plugin" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

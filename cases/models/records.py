@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,9 +39,8 @@ def not_before_1900(value: date) -> None:
 PLAUSIBLE_DATE = [not_before_1900, not_in_future]
 
 
-def _unknown(**kwargs: object) -> dict[str, object]:
-    """Options of a field whose value may be unknown (null in the contract)."""
-    return {"null": True, "blank": True, **kwargs}
+# A finding whose value may be unknown is `null=True, blank=True` (null in the contract), spelled out
+# on each field so that the type checker knows the field may hold None.
 
 
 class Authored(models.Model):
@@ -153,27 +153,29 @@ class Finding(Authored):
         abstract = True
 
     @classmethod
-    def date_fields(cls) -> list[str]:
-        """The names of the finding's clinical dates."""
+    def clinical_date_fields(cls) -> list[models.DateField[Any, Any]]:
+        """The finding's clinical dates (its bookkeeping timestamps are date-times, not dates)."""
         return [
-            f.name
+            f
             for f in cls._meta.concrete_fields
             if isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField)
         ]
 
-    def clean_fields(self, exclude: Any = None) -> None:
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         """The fields' own checks, then: no clinical date before the patient's date of birth."""
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[ValidationError]] = {}
         try:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
         born = _birth_date(self)
         skipped = set(exclude or ()) | set(errors)
-        for name in self.date_fields():
-            value = getattr(self, name)
-            if born and value and name not in skipped and value < born:
-                errors[name] = [f"{value} is before the patient's date of birth ({born})."]
+        for field in self.clinical_date_fields():
+            value = getattr(self, field.name)
+            if born and value and field.name not in skipped and value < born:
+                errors[field.name] = [
+                    ValidationError(f"{value} is before the patient's date of birth ({born}).")
+                ]
         if errors:
             raise ValidationError(errors)
 
@@ -190,12 +192,11 @@ def earliest_clinical_date(patient: Patient) -> tuple[date, str] | None:
     """The patient's earliest clinical date in any case, with what it is (e.g. "a specimen date")."""
     found: list[tuple[date, str]] = []
     for model in FINDING_MODELS:
-        for name in model.date_fields():
-            rows = model._default_manager.filter(case__patient=patient, **{f"{name}__isnull": False})
-            first = rows.order_by(name).values_list(name, flat=True).first()
+        for field in model.clinical_date_fields():
+            rows = model._default_manager.filter(case__patient=patient, **{f"{field.name}__isnull": False})
+            first = rows.order_by(field.name).values_list(field.name, flat=True).first()
             if first:
-                label = model._meta.get_field(name).verbose_name
-                found.append((first, f"a {label} ({model._meta.verbose_name})"))
+                found.append((first, f"a {field.verbose_name} ({model._meta.verbose_name})"))
     return min(found, default=None)
 
 
@@ -205,26 +206,32 @@ class PathologyReport(Finding):
     specimen = models.CharField(max_length=12, choices=choices.Specimen.choices)
     specimen_date = models.DateField(validators=PLAUSIBLE_DATE)
     differentiation = models.CharField(max_length=14, choices=choices.Differentiation.choices)
-    morphology = models.CharField(max_length=14, choices=choices.Morphology.choices, **_unknown())
+    morphology = models.CharField(max_length=14, choices=choices.Morphology.choices, null=True, blank=True)
     ki67_percent = models.DecimalField(
         "Ki-67 (%)",
         max_digits=4,
         decimal_places=1,
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-        **_unknown(),
+        null=True,
+        blank=True,
     )
     mitoses_per_2mm2 = models.DecimalField(
         "mitoses per 2 mm²",
         max_digits=5,
         decimal_places=1,
         validators=[MinValueValidator(Decimal(0))],
-        **_unknown(),
+        null=True,
+        blank=True,
     )
-    lower_grade_component = models.BooleanField("lower-grade (G1/G2) NET component", **_unknown())
-    non_neuroendocrine_component = models.BooleanField("non-neuroendocrine component (MiNEN)", **_unknown())
-    p53_ihc = models.CharField("p53 IHC", max_length=10, choices=choices.P53.choices, **_unknown())
-    rb_ihc = models.CharField("Rb IHC", max_length=10, choices=choices.Rb.choices, **_unknown())
-    sstr2a_ihc = models.CharField("SSTR2A IHC", max_length=16, choices=choices.Sstr2a.choices, **_unknown())
+    lower_grade_component = models.BooleanField("lower-grade (G1/G2) NET component", null=True, blank=True)
+    non_neuroendocrine_component = models.BooleanField(
+        "non-neuroendocrine component (MiNEN)", null=True, blank=True
+    )
+    p53_ihc = models.CharField("p53 IHC", max_length=10, choices=choices.P53.choices, null=True, blank=True)
+    rb_ihc = models.CharField("Rb IHC", max_length=10, choices=choices.Rb.choices, null=True, blank=True)
+    sstr2a_ihc = models.CharField(
+        "SSTR2A IHC", max_length=16, choices=choices.Sstr2a.choices, null=True, blank=True
+    )
 
     class Meta:
         default_related_name = "pathology_reports"
@@ -245,17 +252,19 @@ class ImagingStudy(Finding):
 
     modality = models.CharField(max_length=10, choices=choices.Modality.choices)
     study_date = models.DateField(
-        validators=PLAUSIBLE_DATE, help_text="Required for a study that was done.", **_unknown()
+        validators=PLAUSIBLE_DATE, help_text="Required for a study that was done.", null=True, blank=True
     )
     performed = models.BooleanField(default=True, help_text="Untick to record that this study was not done.")
     sstr_uptake = models.CharField(
-        "SSTR uptake", max_length=20, choices=choices.SstrUptake.choices, **_unknown()
+        "SSTR uptake", max_length=20, choices=choices.SstrUptake.choices, null=True, blank=True
     )
     fdg_avidity = models.CharField(
-        "FDG avidity", max_length=8, choices=choices.FdgAvidity.choices, **_unknown()
+        "FDG avidity", max_length=8, choices=choices.FdgAvidity.choices, null=True, blank=True
     )
     metastatic_sites = models.JSONField("metastatic sites seen", default=list, blank=True)
-    brain_metastases_count = models.PositiveSmallIntegerField("number of brain metastases", **_unknown())
+    brain_metastases_count = models.PositiveSmallIntegerField(
+        "number of brain metastases", null=True, blank=True
+    )
 
     class Meta:
         default_related_name = "imaging_studies"
@@ -296,19 +305,24 @@ class MolecularResult(Finding):
     result_date = models.DateField(
         validators=PLAUSIBLE_DATE,
         help_text="Required once a result is recorded; empty while tests are pending or not done.",
-        **_unknown(),
+        null=True,
+        blank=True,
     )
     ordered_on = models.DateField(
-        "ordered on", validators=PLAUSIBLE_DATE, help_text="When the tests were requested.", **_unknown()
+        "ordered on",
+        validators=PLAUSIBLE_DATE,
+        help_text="When the tests were requested.",
+        null=True,
+        blank=True,
     )
-    mmr = models.CharField("MMR / MSI", max_length=10, choices=choices.Mmr.choices, **_unknown())
+    mmr = models.CharField("MMR / MSI", max_length=10, choices=choices.Mmr.choices, null=True, blank=True)
     ngs = models.CharField(
-        "next-generation sequencing", max_length=8, choices=choices.NgsStatus.choices, **_unknown()
+        "next-generation sequencing", max_length=8, choices=choices.NgsStatus.choices, null=True, blank=True
     )
-    tmb_high = models.BooleanField("TMB-high", **_unknown())
-    ntrk_fusion = models.BooleanField("NTRK fusion", **_unknown())
-    ret_fusion = models.BooleanField("RET fusion", **_unknown())
-    braf_v600e = models.BooleanField("BRAF V600E", **_unknown())
+    tmb_high = models.BooleanField("TMB-high", null=True, blank=True)
+    ntrk_fusion = models.BooleanField("NTRK fusion", null=True, blank=True)
+    ret_fusion = models.BooleanField("RET fusion", null=True, blank=True)
+    braf_v600e = models.BooleanField("BRAF V600E", null=True, blank=True)
 
     class Meta:
         default_related_name = "molecular_results"
@@ -349,23 +363,24 @@ class StagingAssessment(Finding):
     assessed_on = models.DateField(validators=PLAUSIBLE_DATE)
     extent = models.CharField(max_length=16, choices=choices.Extent.choices)
     figo_stage = models.CharField(
-        "FIGO 2018 stage", max_length=5, choices=choices.FigoStage.choices, **_unknown()
+        "FIGO 2018 stage", max_length=5, choices=choices.FigoStage.choices, null=True, blank=True
     )
     tumor_size_cm = models.DecimalField(
         "tumour size (cm)",
         max_digits=4,
         decimal_places=1,
         validators=[MinValueValidator(Decimal("0.1"))],
-        **_unknown(),
+        null=True,
+        blank=True,
     )
-    deep_stromal_invasion = models.BooleanField(**_unknown())
-    lvsi = models.BooleanField("lymphovascular space invasion (LVSI)", **_unknown())
+    deep_stromal_invasion = models.BooleanField(null=True, blank=True)
+    lvsi = models.BooleanField("lymphovascular space invasion (LVSI)", null=True, blank=True)
     pancreatic_location = models.CharField(
-        max_length=10, choices=choices.PancreaticLocation.choices, **_unknown()
+        max_length=10, choices=choices.PancreaticLocation.choices, null=True, blank=True
     )
-    resectable = models.BooleanField(**_unknown())
-    liver_dominant = models.BooleanField("liver-dominant disease", **_unknown())
-    high_systemic_burden = models.BooleanField("high systemic disease burden", **_unknown())
+    resectable = models.BooleanField(null=True, blank=True)
+    liver_dominant = models.BooleanField("liver-dominant disease", null=True, blank=True)
+    high_systemic_burden = models.BooleanField("high systemic disease burden", null=True, blank=True)
 
     class Meta:
         default_related_name = "staging_assessments"
@@ -402,15 +417,15 @@ class ClinicalStatus(Finding):
 
     assessed_on = models.DateField(validators=PLAUSIBLE_DATE)
     ecog = models.PositiveSmallIntegerField(
-        "ECOG performance status", validators=[MaxValueValidator(4)], **_unknown()
+        "ECOG performance status", validators=[MaxValueValidator(4)], null=True, blank=True
     )
-    hormonal_syndrome = models.BooleanField("hormone-mediated clinical syndrome", **_unknown())
-    carcinoid_syndrome_suspected = models.BooleanField(**_unknown())
-    hiaa_5_elevated = models.BooleanField("5-HIAA elevated", **_unknown())
-    cns_symptoms = models.BooleanField("CNS symptoms", **_unknown())
-    disease_pace = models.CharField(max_length=10, choices=choices.DiseasePace.choices, **_unknown())
-    discordant_lesion_growth = models.BooleanField("one lesion outpacing the others", **_unknown())
-    etoposide_unsuitable = models.BooleanField("etoposide cannot be given", **_unknown())
+    hormonal_syndrome = models.BooleanField("hormone-mediated clinical syndrome", null=True, blank=True)
+    carcinoid_syndrome_suspected = models.BooleanField(null=True, blank=True)
+    hiaa_5_elevated = models.BooleanField("5-HIAA elevated", null=True, blank=True)
+    cns_symptoms = models.BooleanField("CNS symptoms", null=True, blank=True)
+    disease_pace = models.CharField(max_length=10, choices=choices.DiseasePace.choices, null=True, blank=True)
+    discordant_lesion_growth = models.BooleanField("one lesion outpacing the others", null=True, blank=True)
+    etoposide_unsuitable = models.BooleanField("etoposide cannot be given", null=True, blank=True)
 
     class Meta:
         default_related_name = "clinical_statuses"
@@ -424,9 +439,9 @@ class ClinicalStatus(Finding):
 class Resection(Finding):
     """Surgery of the primary (or the record that none was done) and its margin."""
 
-    resected_on = models.DateField(validators=PLAUSIBLE_DATE, **_unknown())
+    resected_on = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
     margin = models.CharField(max_length=12, choices=choices.Margin.choices)
-    radiation_amenable = models.BooleanField("tumour bed amenable to radiation", **_unknown())
+    radiation_amenable = models.BooleanField("tumour bed amenable to radiation", null=True, blank=True)
 
     class Meta:
         default_related_name = "resections"
@@ -447,15 +462,15 @@ class TreatmentLine(Finding):
 
     regimen = models.CharField(max_length=40, choices=choices.Regimen.choices)
     started_on = models.DateField(validators=PLAUSIBLE_DATE)
-    ended_on = models.DateField(validators=PLAUSIBLE_DATE, **_unknown())
-    cycles = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)], **_unknown())
+    ended_on = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
+    cycles = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)], null=True, blank=True)
     best_response = models.CharField(
-        "best response (RECIST)", max_length=2, choices=choices.Response.choices, **_unknown()
+        "best response (RECIST)", max_length=2, choices=choices.Response.choices, null=True, blank=True
     )
-    progressed = models.BooleanField(**_unknown())
-    progression_date = models.DateField(validators=PLAUSIBLE_DATE, **_unknown())
+    progressed = models.BooleanField(null=True, blank=True)
+    progression_date = models.DateField(validators=PLAUSIBLE_DATE, null=True, blank=True)
     progressed_during_break = models.BooleanField(
-        "progressed during a planned break (after the course ended)", **_unknown()
+        "progressed during a planned break (after the course ended)", null=True, blank=True
     )
 
     class Meta:

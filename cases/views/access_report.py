@@ -67,7 +67,8 @@ class AccessReportForm(forms.Form):
         return user
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and not (data.get("mrn") or data.get("username") or data.get("term", "").strip()):
             raise forms.ValidationError("Give a patient's MRN, a user name or a search term.")
         start, end = data.get("date_from"), data.get("date_to")
@@ -113,12 +114,16 @@ def report_searches(data: dict[str, Any]) -> QuerySet[SearchEvent]:
 
 def report_logins(data: dict[str, Any]) -> QuerySet[AccessLog]:
     """The user's logins and logouts (django-axes' access log)."""
+    # django-axes has no type hints: the annotation says what its manager returns.
+    logins: QuerySet[AccessLog]
     if not data.get("username"):
-        return AccessLog.objects.none()
+        logins = AccessLog.objects.none()
+        return logins
     bounds = {key.replace("at__", "attempt_time__"): value for key, value in _bounds(data).items()}
-    return AccessLog.objects.filter(username=data["username"].get_username(), **bounds).order_by(
+    logins = AccessLog.objects.filter(username=data["username"].get_username(), **bounds).order_by(
         "-attempt_time"
     )
+    return logins
 
 
 def _cell(value: Any) -> str:
@@ -150,7 +155,7 @@ def _csv_rows(events: QuerySet[AccessEvent]) -> Iterator[str]:
 
 @never_cache
 @permission_required("cases.view_accessevent", raise_exception=True)
-def access_report(request: HttpRequest) -> HttpResponse:
+def access_report(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """The report on the page (newest rows), or ?format=csv for every row as a download."""
     form = AccessReportForm(request.GET or None)
     context: dict[str, Any] = {"form": form, "shown_rows": SHOWN_ROWS}

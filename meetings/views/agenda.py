@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_POST
 
@@ -15,6 +15,7 @@ from meetings import services
 from meetings.forms import AddCaseForm, AgendaItemForm, MoveForm
 from meetings.models import AgendaItem, Meeting
 from meetings.views.meeting import kept, refused, updated, with_error
+from nanets.http import HtmxHttpRequest
 
 
 def _patient(case: Case) -> str:
@@ -23,7 +24,7 @@ def _patient(case: Case) -> str:
 
 @permission_required("meetings.add_agendaitem", raise_exception=True)
 @require_POST
-def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+def agenda_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Put a ready case at the end of the agenda, with the case's question for the board."""
     meeting = get_object_or_404(Meeting, pk=pk)
     ready = (
@@ -46,7 +47,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("meetings.change_agendaitem", raise_exception=True)
 @require_POST
-def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_item_edit(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Change the question for the board and the expected minutes of one case."""
     item = get_object_or_404(AgendaItem.objects.select_related("case__patient"), meeting_id=pk, pk=item_pk)
     form = AgendaItemForm(request.POST, instance=item, prefix=f"item-{item.pk}")
@@ -63,12 +64,12 @@ def agenda_item_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 
 @permission_required("meetings.change_agendaitem", raise_exception=True)
 @require_POST
-def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Move a case one step up or down, or to a position; applied to the agenda as it is now."""
     item = get_object_or_404(AgendaItem.objects.select_related("case__patient"), meeting_id=pk, pk=item_pk)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        return refused(request, pk, agenda_error=" ".join(m for ms in form.errors.values() for m in ms))
+        return refused(request, pk, agenda_error=" ".join(str(m) for ms in form.errors.values() for m in ms))
     try:
         if form.cleaned_data["direction"]:
             step = -1 if form.cleaned_data["direction"] == "up" else 1
@@ -82,7 +83,7 @@ def agenda_move(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @permission_required("meetings.delete_agendaitem", raise_exception=True)
 @require_POST
-def agenda_remove(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def agenda_remove(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """Take a case off the agenda (refused once the board decided on it)."""
     item = get_object_or_404(AgendaItem.objects.select_related("case__patient"), meeting_id=pk, pk=item_pk)
     try:

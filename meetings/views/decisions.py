@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from meetings.decisions import options_for_case
 from meetings.forms import DecisionForm
 from meetings.models import AgendaItem, Decision
 from meetings.views.meeting import kept
+from nanets.http import HtmxHttpRequest
 
 TEMPLATE = "meetings/decision_form.html"
 
@@ -28,7 +29,7 @@ TEMPLATE = "meetings/decision_form.html"
 @never_cache
 @permission_required("meetings.add_decision", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def decision_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+def decision_edit(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """The decision form: option or free text, adherence with a coded reason, clinician, next review."""
     item = get_object_or_404(
         AgendaItem.objects.select_related("meeting", "case__patient", "case__responsible_clinician"),

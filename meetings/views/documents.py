@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -19,6 +19,7 @@ from meetings import services
 from meetings.models import Meeting, MeetingPacket
 from meetings.packet import agenda_for_packet, file_name, packet_fingerprint, packet_view, render_minutes
 from meetings.views.meeting import TEMPLATE
+from nanets.http import HtmxHttpRequest
 from nanets.middleware import passive
 
 
@@ -34,15 +35,18 @@ def _agenda_cases(meeting: Meeting) -> list[Case]:
     return list(Case.objects.filter(agenda_items__meeting=meeting).only("pk", "patient_id"))
 
 
-def _pdf_response(content: bytes, name: str, request: HttpRequest) -> HttpResponse:
+def _pdf_response(content: bytes, name: str, request: HtmxHttpRequest) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(request.GET.get("download") == "1", name)
+    # A header value whenever there is a file name, and every document has one.
+    response["Content-Disposition"] = cast(
+        str, content_disposition_header(request.GET.get("download") == "1", name)
+    )
     return response
 
 
 @permission_required("meetings.add_meetingpacket", raise_exception=True)
 @require_POST
-def packet_request(request: HttpRequest, pk: int) -> HttpResponse:
+def packet_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Start generating the packet in the background; htmx gets the panel, which then polls."""
     meeting = get_object_or_404(Meeting, pk=pk)
     services.request_packet(request.user, meeting.pk)
@@ -55,19 +59,22 @@ def packet_request(request: HttpRequest, pk: int) -> HttpResponse:
 @passive  # the page polls by itself: an unattended page must not keep the session alive
 @never_cache
 @permission_required("meetings.view_meetingpacket", raise_exception=True)
-def packet_status(request: HttpRequest, pk: int) -> HttpResponse:
+def packet_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The packet panel alone: what the progress bar polls every two seconds while it is being made."""
     return render(request, f"{TEMPLATE}#packet", packet_context(pk))
 
 
 @never_cache
 @permission_required("meetings.view_meetingpacket", raise_exception=True)
-def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def packet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The packet when it matches the agenda; otherwise back to the meeting page (a GET starts nothing)."""
     context = packet_context(pk)
     meeting, view = context["meeting"], context["packet"]
     if view.state == "ready":
-        content = MeetingPacket.objects.values_list("pdf", flat=True).get(pk=view.packet.pk)
+        # A ready packet holds its file: the task stores both at once (meetings.tasks).
+        content = cast(
+            bytes | memoryview, MeetingPacket.objects.values_list("pdf", flat=True).get(pk=view.packet.pk)
+        )
         audit.record_reads(request.user, AccessEvent.Action.DOWNLOAD_PACKET, _agenda_cases(meeting))
         return _pdf_response(bytes(content), file_name("packet", meeting), request)
     if view.state == "failed":
@@ -89,7 +96,7 @@ def packet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @permission_required(["meetings.view_meeting", "meetings.view_decision"], raise_exception=True)
-def minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The minutes: every agenda case with the board's decision, for the record after the meeting."""
     meeting = get_object_or_404(Meeting, pk=pk)
     content = render_minutes(meeting, request.user)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +25,16 @@ from meetings.forms import AddCaseForm, AgendaItemForm, AttendeeForm, MeetingFor
 from meetings.models import Meeting
 from meetings.packet import later, packet_fingerprint, packet_view, schedule
 from meetings.panel import panel_warnings
+from nanets.http import HtmxHttpRequest
 
 TEMPLATE = "meetings/meeting_detail.html"
+
+FormT = TypeVar("FormT", bound=BaseForm)
 
 
 @never_cache
 @permission_required("meetings.view_meeting", raise_exception=True)
-def meeting_list(request: HttpRequest) -> HttpResponse:
+def meeting_list(request: HtmxHttpRequest) -> HttpResponse:
     """Upcoming meetings (soonest first), then past ones (latest first), with agenda and decision counts."""
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     meetings = Meeting.objects.annotate(
@@ -47,7 +50,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @permission_required("meetings.add_meeting", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def meeting_new(request: HttpRequest) -> HttpResponse:
+def meeting_new(request: HtmxHttpRequest) -> HttpResponse:
     """Schedule a meeting; then go to its page to add attendees and cases."""
     form = MeetingForm(request.POST or None, initial={"board_name": "High-grade NEN tumor board"})
     if request.method == "POST":
@@ -62,7 +65,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
 
 @permission_required("meetings.change_meeting", raise_exception=True)
 @require_http_methods(["GET", "POST"])
-def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Change when, where and which board."""
     meeting = get_object_or_404(Meeting, pk=pk)
     form = MeetingForm(request.POST or None, instance=meeting)
@@ -81,12 +84,12 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/meeting_form.html", context)
 
 
-def kept(form: Form, conflict: StaleEdit) -> Form:
+def kept(form: FormT, conflict: StaleEdit) -> FormT:
     """The user's refused input, now at the record's current version, with what changed meanwhile.
 
     Saving it again applies it knowingly; nothing was overwritten.
     """
-    data = form.data.copy()
+    data = cast(QueryDict, form.data).copy()  # a refused save's form is bound to request.POST
     data[form.add_prefix("loaded_version")] = (
         "" if conflict.current_version is None else str(conflict.current_version)
     )
@@ -98,7 +101,7 @@ def kept(form: Form, conflict: StaleEdit) -> Form:
     return form
 
 
-def meeting_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
+def meeting_context(request: HtmxHttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
     """Everything the meeting page and its partials show, in a fixed number of queries."""
     meeting = get_object_or_404(Meeting.objects.select_related("packet").defer("packet__pdf"), pk=pk)
     attendees = list(meeting.attendees.all())
@@ -110,7 +113,10 @@ def meeting_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, An
     edited = forms.pop("item_form", None)
     for item in items:
         bound = edited is not None and edited.instance.pk == item.pk
-        item.edit_form = edited if bound else AgendaItemForm(instance=item, prefix=f"item-{item.pk}")
+        # The template shows each agenda item with its own edit form.
+        item.edit_form = (  # type: ignore[attr-defined]  # an attribute for the template, not a field
+            edited if bound else AgendaItemForm(instance=item, prefix=f"item-{item.pk}")
+        )
     ready_cases = (
         Case.objects.filter(status=CaseStatus.READY)
         .exclude(agenda_items__meeting=meeting)
@@ -142,12 +148,12 @@ def meeting_context(request: HttpRequest, pk: int, **forms: Any) -> dict[str, An
 
 @never_cache
 @permission_required("meetings.view_meeting", raise_exception=True)
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The meeting: when and where, who attends (with panel warnings), the agenda and the packet."""
     return render(request, TEMPLATE, meeting_context(request, pk))
 
 
-def updated(request: HttpRequest, pk: int, notice: str, anchor: str) -> HttpResponse:
+def updated(request: HtmxHttpRequest, pk: int, notice: str, anchor: str) -> HttpResponse:
     """After a change: htmx gets the page's parts to swap in; a plain form post goes back to the page."""
     if request.htmx:
         return render(
@@ -157,14 +163,14 @@ def updated(request: HttpRequest, pk: int, notice: str, anchor: str) -> HttpResp
     return redirect(reverse("meetings:detail", args=[pk]) + anchor)
 
 
-def refused(request: HttpRequest, pk: int, status: int = 422, **forms: Any) -> HttpResponse:
+def refused(request: HtmxHttpRequest, pk: int, status: int = 422, **forms: Any) -> HttpResponse:
     """A change that did not validate (422) or was stale (409): the page (or its parts) with the errors."""
     context = meeting_context(request, pk, **forms)
     template = f"{TEMPLATE}#meeting-parts" if request.htmx else TEMPLATE
     return render(request, template, context, status=status)
 
 
-def with_error(form: Form, error: ValidationError) -> Form:
+def with_error(form: FormT, error: ValidationError) -> FormT:
     """The form with a service's refusal as its non-field error."""
     form.add_error(None, error)
     return form
@@ -172,7 +178,7 @@ def with_error(form: Form, error: ValidationError) -> Form:
 
 @permission_required("meetings.add_attendee", raise_exception=True)
 @require_POST
-def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
+def attendee_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Add a person and their specialty."""
     meeting = get_object_or_404(Meeting, pk=pk)
     form = AttendeeForm(request.POST, prefix="attendee")
@@ -184,7 +190,7 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("meetings.delete_attendee", raise_exception=True)
 @require_POST
-def attendee_remove(request: HttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
+def attendee_remove(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> HttpResponse:
     """Take a person off the meeting."""
     meeting = get_object_or_404(Meeting, pk=pk)
     attendee = get_object_or_404(meeting.attendees, pk=attendee_pk)

@@ -58,3 +58,11 @@ def test_request_line_query_strings_are_redacted():
     )
     assert "Secretname" not in formatted([record])
     assert "/cases/?<query redacted>" in formatted([record])
+
+
+def test_exc_info_logged_outside_an_exception_is_formatted_as_logging_does():
+    # logging.error(..., exc_info=True) with no exception being handled passes (None, None, None).
+    record = logging.LogRecord(
+        "cases", logging.ERROR, __file__, 1, "no exception here", (), (None, None, None)
+    )
+    assert formatted([record]).endswith("no exception here\nNoneType: None")
