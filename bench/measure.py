@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.db import connection
 from django.test import Client
@@ -131,8 +130,3 @@ def cpu_per_request(client: Client, paths: list[str], runs: int = 20) -> float:
         client.get(paths[number % len(paths)])
         times.append(time.process_time() - began)
     return statistics.median(times)
-
-
-def table_sizes() -> dict[str, Any]:
-    """Row counts of the case tables (what the plans ran against)."""
-    return {"cases": Case.objects.count()}

@@ -1,37 +1,27 @@
-"""Readable labels for the engine's codes (classification, status, strength) in templates."""
+"""Readable labels for the record's and the engine's codes in templates (the words: guidelines.codes)."""
 
 from django import template
 
-from cases.models.choices import MetastaticSite
 from cases.pathway import CasePathway
-from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
 from cases.pathway_context import decision_label as decision_words
 from cases.workup import STEP_BY_SLUG, ConflictItem, conflict_items
-from guidelines.engine.text import CLASSIFICATION_NAMES
+from guidelines.codes import CLASSIFICATION, METASTATIC_SITE, RECOMMENDATION_STATUS, STEP_STATE, STRENGTH
 
 register = template.Library()
 
-# One wording everywhere: the engine's names for classifications, the pathway page's for the rest.
-CLASSIFICATION_LABELS = {**CLASSIFICATION_NAMES, "": "Not yet classified"}
 STATUS_STYLES = {"recommended": "success", "consider": "primary", "not_recommended": "danger"}
-STEP_STATE_LABELS = {
-    "complete": "complete",
-    "incomplete": "incomplete",
-    "draft": "unsaved draft",
-    "problems": "has problems",
-}
 
 
 @register.filter
 def classification_label(code: str | None) -> str:
     """ "nec" -> "Poorly differentiated NEC"."""
-    return CLASSIFICATION_LABELS.get(code or "", code or "")
+    return CLASSIFICATION.label(code) if not code or code in CLASSIFICATION else code
 
 
 @register.filter
 def status_label(code: str) -> str:
     """ "not_recommended" -> "Not recommended"."""
-    return STATUS_LABELS.get(code, code)
+    return RECOMMENDATION_STATUS.labels.get(code, code)
 
 
 @register.filter
@@ -43,13 +33,13 @@ def status_style(code: str) -> str:
 @register.filter
 def strength_label(code: str) -> str:
     """ "lack_of_consensus" -> "Lack of consensus"."""
-    return STRENGTH_LABELS.get(code, code)
+    return STRENGTH.labels.get(code, code)
 
 
 @register.filter
 def step_state_label(code: str) -> str:
     """Progress state for people and screen readers."""
-    return STEP_STATE_LABELS.get(code, code)
+    return STEP_STATE.labels.get(code, code)
 
 
 @register.filter
@@ -76,8 +66,8 @@ def step_title(slug: str) -> str:
 
 @register.filter
 def site_label(code: str) -> str:
-    """A metastatic site code as the model labels it: "distant_lymph_nodes" -> "Distant lymph nodes"."""
-    return str(MetastaticSite(code).label) if code in MetastaticSite.values else code
+    """A metastatic site code in words: "distant_lymph_nodes" -> "Distant lymph nodes"."""
+    return METASTATIC_SITE.labels.get(code, code)
 
 
 @register.filter

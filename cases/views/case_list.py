@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
 from cases import audit
@@ -35,6 +35,13 @@ def filtered_cases(params: dict[str, str]) -> QuerySet[Case]:
     return cases
 
 
+def _query(params: dict[str, str]) -> QueryDict:
+    """The given search and filters as a query, without the empty ones."""
+    query = QueryDict(mutable=True)
+    query.update({key: value for key, value in params.items() if value})
+    return query
+
+
 @permission_required("cases.view_case", raise_exception=True)
 def case_list(request: HttpRequest) -> HttpResponse:
     """List the board's cases; an htmx request gets only the result rows."""
@@ -53,7 +60,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filtered": any(params.values()),
         "statuses": CaseStatus.choices,
         "classifications": Classification.choices,
-        "query_string": "&".join(f"{key}={value}" for key, value in params.items() if value),
+        # The page links keep the search and filters ({% querystring %} encodes them).
+        "query": _query(params),
     }
     template = "cases/case_list.html#case-results" if request.htmx else "cases/case_list.html"
     return render(request, template, context)

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from guidelines.codes import RECOMMENDATION_STATUS, STRENGTH
+
 # Categories and topics of the contract (pathway-contract.md > Codes).
 WORKUP: Final = "workup"
 TREATMENT: Final = "treatment"
 SUPPORTIVE: Final = "supportive"
 TRIAL: Final = "trial"
 
-STATUSES: Final = ("recommended", "consider", "not_recommended")
-STRENGTHS: Final = ("consensus", "majority", "lack_of_consensus", "not_voted")
+STATUSES: Final = RECOMMENDATION_STATUS.values
+STRENGTHS: Final = STRENGTH.values
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,6 @@ CATALOGUE: Final[dict[str, CatalogueEntry]] = {
 }
 
 TREATMENT_CODES: Final = frozenset(code for code, entry in CATALOGUE.items() if entry.category == TREATMENT)
-SYSTEMIC_CODES: Final = frozenset(code for code, entry in CATALOGUE.items() if entry.topic == "systemic")
 
 # Platinum doublets/triplets of the small-cell tradition: the regimens "re-treatment with platinum" means
 # (Treatment of metastatic GI NEC > Second- and third-line treatment options).

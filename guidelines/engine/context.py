@@ -5,58 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from guidelines.codes import GASTROINTESTINAL_SITES as GASTROINTESTINAL_SITES
+from guidelines.codes import GYNECOLOGIC_SITES, PANCREATIC_SITES, PRIMARY_SITE_ADJECTIVES
 from guidelines.engine.classification import classify
 from guidelines.engine.facts import CaseFacts
 from guidelines.engine.pathway import Classification, DecisionPoint
 
-PANCREATIC_SITES: Final = frozenset({"pancreas"})
-GASTROINTESTINAL_SITES: Final = frozenset(
-    {
-        "esophagus",
-        "stomach",
-        "duodenum",
-        "small_bowel",
-        "appendix",
-        "colon",
-        "rectum",
-        "anal_canal",
-        "ampulla_biliary",
-        "liver",
-    }
-)
-GYNECOLOGIC_SITES: Final = frozenset({"cervix", "endometrium", "ovary", "vulva_vagina"})
 # "Bowel" in the metastatic G3 NET statements (CAPTEM, FOLFOX/CapeOx, everolimus).
 BOWEL_SITES: Final = frozenset({"duodenum", "small_bowel", "appendix", "colon", "rectum"})
 # Localized GI NEC: "surgeries with higher morbidity (esophageal, gastric, pancreatic, and rectal primaries)".
 HIGH_MORBIDITY_SURGERY_SITES: Final = frozenset({"esophagus", "stomach", "pancreas", "rectum"})
-
-SITE_LABELS: Final = {
-    "pancreas": "pancreatic",
-    "esophagus": "esophageal",
-    "stomach": "gastric",
-    "duodenum": "duodenal",
-    "small_bowel": "small-bowel",
-    "appendix": "appendiceal",
-    "colon": "colonic",
-    "rectum": "rectal",
-    "anal_canal": "anal",
-    "ampulla_biliary": "ampullary/biliary",
-    "liver": "hepatic",
-    "cervix": "cervical",
-    "endometrium": "endometrial",
-    "ovary": "ovarian",
-    "vulva_vagina": "vulvovaginal",
-    "unknown_primary": "unknown",
-}
-REGIMEN_NAMES: Final = {
-    "platinum_etoposide": "platinum/etoposide",
-    "platinum_irinotecan": "platinum/irinotecan",
-    "captem": "CAPTEM",
-    "folfox_capox": "FOLFOX/CAPOX",
-    "folfiri": "FOLFIRI",
-    "ssa": "a somatostatin analog",
-    "prrt": "PRRT",
-}
 
 
 def site_group(primary_site: str) -> str:
@@ -97,7 +55,7 @@ class Context:
     @property
     def site_label(self) -> str:
         """Adjective for the primary site ("pancreatic primary")."""
-        return f"{SITE_LABELS[self.facts.primary_site]} primary"
+        return f"{PRIMARY_SITE_ADJECTIVES[self.facts.primary_site]} primary"
 
     @property
     def metastatic(self) -> bool:

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
+from guidelines.codes import CLASSIFICATION, DECISION_POINT, RECOMMENDATION_STATUS, STRENGTH
 from guidelines.engine.pathway import GUIDELINE, Pathway
 
-CLASSIFICATION_NAMES = {
-    "g3_net": "Well-differentiated G3 NET",
-    "nec": "Poorly differentiated NEC",
-    "high_grade_indeterminate": "High-grade NEN, differentiation unresolved",
-    "not_high_grade": "Not high grade (outside these recommendations)",
-}
-STATUS_NAMES = {"recommended": "RECOMMENDED", "consider": "CONSIDER", "not_recommended": "NOT RECOMMENDED"}
-STRENGTH_NAMES = {
-    "consensus": "consensus",
-    "majority": "majority",
-    "lack_of_consensus": "lack of consensus",
-    "not_voted": "no vote recorded",
-}
+# cases.pathway_context still reads this name; it goes once that module reads guidelines.codes.
+CLASSIFICATION_NAMES = CLASSIFICATION.labels
 
 
 def _months(value: int | None) -> str:
@@ -28,11 +18,11 @@ def pathway_as_text(pathway: Pathway) -> str:
     lines = [GUIDELINE, ""]
     classification = pathway.classification
     basis = ", ".join(classification.grade_basis) or "none"
-    lines.append(f"Classification: {CLASSIFICATION_NAMES[classification.code]} (grade basis: {basis})")
+    lines.append(f"Classification: {CLASSIFICATION.label(classification.code)} (grade basis: {basis})")
     lines.extend(f"  - {note}" for note in classification.notes)
     decision = pathway.decision_point
     lines.append(f"Site group: {pathway.site_group}; setting: {pathway.setting}")
-    lines.append(f"Decision point: {decision.code.replace('_', ' ')} (line {decision.line})")
+    lines.append(f"Decision point: {DECISION_POINT.label(decision.code).lower()} (line {decision.line})")
     if pathway.warnings:
         lines.append("Check the record (unusual combinations of facts):")
         lines.extend(f"  ! {warning.message}" for warning in pathway.warnings)
@@ -41,8 +31,8 @@ def pathway_as_text(pathway: Pathway) -> str:
         done = "" if item.done is None else (" [done]" if item.done else " [outstanding]")
         line = f" line {item.line}" if item.line else ""
         lines.append(
-            f"{STATUS_NAMES[item.status]:<16} {item.text}{done} ({item.category}{line}; "
-            f"{STRENGTH_NAMES[item.strength]}; {item.source})"
+            f"{RECOMMENDATION_STATUS.label(item.status).upper():<16} {item.text}{done} ({item.category}{line}; "
+            f"{STRENGTH.label(item.strength).lower()}; {item.source})"
         )
         lines.extend(f"{'':<17}why: {reason}" for reason in item.why)
         if item.evidence:
