@@ -38,12 +38,11 @@ def read_envelope(document: Any) -> Envelope:
     problems, shape = envelope.problems, envelope.shape
     problems.extend(Problem(key, "unknown field") for key in shape.unknown_keys(()))
     problems.extend(Problem(key, "missing") for key in shape.missing_keys(()))
-    if "exported_at" in document:
-        value = document["exported_at"]
+    if shape.wrong_type(("exported_at",)):
+        problems.append(Problem("exported_at", not_a_time_message(document["exported_at"])))
+    elif "exported_at" in document:
         try:
-            if shape.wrong_type(("exported_at",)):
-                raise ValidationError(not_a_time_message(value))
-            envelope.exported_at = aware_datetime(value)
+            envelope.exported_at = aware_datetime(document["exported_at"])
         except ValidationError as error:
             problems.extend(Problem("exported_at", message) for message in error.messages)
     if shape.wrong_type(("migration",)):
