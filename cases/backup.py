@@ -26,7 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 # One consistent snapshot (PostgreSQL: a read-only repeatable-read transaction), shared with export_cases.
-from cases.exchange import _one_snapshot
+from cases.exchange.export import one_snapshot
 
 logger = logging.getLogger(__name__)
 # Rebuilt by migrate from the code, or not worth restoring (a restored session would revive a login).
@@ -84,7 +84,7 @@ def write_backup(path: Path, *, overwrite: bool = False) -> Counter[str]:
     # mkstemp creates the file with mode 0600: the backup holds identified patient data.
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream, _one_snapshot():
+        with os.fdopen(handle, "w", encoding="utf-8") as stream, one_snapshot():
             stream.write("[")
             first = True
             for model in backed_up_models():

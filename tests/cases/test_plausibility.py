@@ -7,7 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import exchange
+from cases.exchange.errors import ImportRejected
+from cases.exchange.export import export_document
+from cases.exchange.importing import import_document
+from cases.exchange.layout import record_models
 from cases.forms import MolecularForm, PathologyForm
 from cases.models.text import BOARD_QUESTION_LENGTH, DECISION_TEXT_LENGTH
 from tests.factories import (
@@ -128,13 +131,13 @@ def test_import_refuses_a_finding_before_the_birth_date_of_the_files_patient():
     """Import runs the same validators: a new patient's birth date is read from the file itself."""
     patient = PatientFactory(date_of_birth=BORN)
     PathologyReportFactory(case=CaseFactory(patient=patient), specimen_date=datetime.date(2020, 1, 1))
-    document = exchange.export_document()
+    document = export_document()
     broken = copy.deepcopy(document)
     broken["patients"][0]["date_of_birth"] = "2021-05-05"
-    for model in reversed(exchange.record_models()):
+    for model in reversed(record_models()):
         model.objects.all().delete()
-    with pytest.raises(exchange.ImportRejected) as rejected:
-        exchange.import_document(broken)
+    with pytest.raises(ImportRejected) as rejected:
+        import_document(broken)
     (problem,) = rejected.value.problems
     assert problem.where == "cases[0].pathology_reports[0].specimen_date"
     assert problem.message == "2020-01-01 is before the patient's date of birth (2021-05-05)."
@@ -142,12 +145,12 @@ def test_import_refuses_a_finding_before_the_birth_date_of_the_files_patient():
 
 def test_import_refuses_a_birth_date_before_1900():
     PatientFactory()
-    document = exchange.export_document()
+    document = export_document()
     document["patients"][0]["date_of_birth"] = "0001-01-01"
-    for model in reversed(exchange.record_models()):
+    for model in reversed(record_models()):
         model.objects.all().delete()
-    with pytest.raises(exchange.ImportRejected) as rejected:
-        exchange.import_document(document)
+    with pytest.raises(ImportRejected) as rejected:
+        import_document(document)
     assert [p.where for p in rejected.value.problems] == ["patients[0].date_of_birth"]
 
 

@@ -24,9 +24,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from cases import exchange
 from cases.demo import DEMO_CASES, create_demo_case
-from cases.models import Case, Patient
+from cases.exchange.export import export_document
+from cases.exchange.layout import exported_fields, findings_key, record_models
+from cases.exchange.schema import FORMAT
+from cases.models import FINDING_MODELS, Case, Patient
 from cases.workup import STEP_SLUGS
 from tests.factories import (
     CaseFactory,
@@ -54,13 +56,13 @@ FORM_STEPS = [step for step in STEP_SLUGS if step != "review"]
 
 def snapshot():
     """Every patient, case and finding with every field (the export without its timestamp)."""
-    document = exchange.export_document()
+    document = export_document()
     del document["exported_at"]
     return document
 
 
 def every_record():
-    for model in exchange.record_models():
+    for model in record_models():
         yield from model.objects.all()
 
 
@@ -601,7 +603,7 @@ def base_document():
     author = UserFactory(username="clinician", password=factory.Transformer.Force("!unusable"))
     for spec in (DEMO_CASES[0], DEMO_CASES[4], DEMO_CASES[6]):
         create_demo_case(spec, author)
-    return exchange.export_document()
+    return export_document()
 
 
 json_leaves = st.one_of(
@@ -675,26 +677,23 @@ def test_import_of_a_mutated_export_is_whole_or_nothing(base_document, tmp_path,
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     with rolled_back():
         if into_empty_database:
-            for model in reversed(exchange.record_models()):
+            for model in reversed(record_models()):
                 model.objects.all().delete()
         check_import(path)
 
 
 def record_like(model, extra_keys=()):
     """A JSON object with some of the model's field names (and some other keys) and random values."""
-    names = [f.name for f in exchange.exported_fields(model)] + list(extra_keys)
+    names = [f.name for f in exported_fields(model)] + list(extra_keys)
     return st.dictionaries(st.one_of(st.sampled_from(names), st.text(max_size=8)), json_values, max_size=8)
 
 
-finding_lists = {
-    exchange.findings_key(model): st.lists(record_like(model), max_size=2)
-    for model in exchange.finding_models()
-}
+finding_lists = {findings_key(model): st.lists(record_like(model), max_size=2) for model in FINDING_MODELS}
 random_documents = st.one_of(
     json_values,
     st.fixed_dictionaries(
         {
-            "format": st.sampled_from([exchange.FORMAT, "nanets-cases/0"]),
+            "format": st.sampled_from([FORMAT, "nanets-cases/0"]),
             "exported_at": st.sampled_from(["2026-11-01T10:00:00+00:00", "yesterday"]),
             "migration": st.just("cases.0001_initial"),
             "patients": st.lists(record_like(Patient), max_size=3),

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.exchange import ExportError, write_export
+from cases.exchange.errors import ExportError
+from cases.exchange.export import write_export
 
 
 class Command(BaseCommand):

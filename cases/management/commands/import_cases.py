@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.exchange import ImportRejected, ImportSummary, import_file
+from cases.exchange.errors import ImportRejected
+from cases.exchange.importing import ImportSummary, import_file
 
 # Exit status of a rejected file (1 stays "the command failed for another reason").
 REJECTED = 2
