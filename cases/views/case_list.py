@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 
 from cases import audit
 from cases.models import AccessEvent, Case, SearchEvent
 from cases.models.choices import CaseStatus, Classification
+from nanets.http import HtmxHttpRequest
 
 PAGE_SIZE = 25
 
@@ -43,7 +44,7 @@ def _query(params: dict[str, str]) -> QueryDict:
 
 
 @permission_required("cases.view_case", raise_exception=True)
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: HtmxHttpRequest) -> HttpResponse:
     """List the board's cases; an htmx request gets only the result rows."""
     # NUL is no character anyone types, and PostgreSQL refuses it in a query parameter.
     params = {key: request.GET.get(key, "").replace("\x00", "") for key in ("q", "status", "classification")}
