@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Final
 
+from guidelines.codes import GYNECOLOGIC_SITES
 from guidelines.engine.facts import CaseFacts, FactsError, PriorTherapy
 
 NOT_METASTATIC: Final = frozenset({"localized", "locally_advanced"})
-GYNECOLOGIC_SITES: Final = frozenset({"cervix", "endometrium", "ovary", "vulva_vagina"})
 # FIGO 2018 cervical stages grouped as the paper groups them (Gynecologic NEC > Localized and
 # Treatment of metastatic gynecologic G3 NEC): "confined to the cervix and <4 cm (FIGO stage
 # IA1-IB2)" is early stage; "Locally advanced disease, defined as a disease limited to the pelvis
