@@ -121,8 +121,8 @@ class GateItem:
 
 
 def _fact_spec(name: str) -> Any:
-    # Imported here: pathway_context imports this module; FACTS is the one table of facts, labels and steps.
-    from cases.pathway_context import FACTS
+    # Imported here: guidelines.labels imports this module; FACTS is the one table of facts, labels and steps.
+    from guidelines.labels import FACTS
 
     return FACTS[re.split(r"[.\[]", name, maxsplit=1)[0]]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.discussion import Discussion
 from cases.history import HistoryEntry, history_entries
 from cases.models import Case
-from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
+from guidelines.labels import STATUS_LABELS, STRENGTH_LABELS
 from meetings.models import AgendaItem, Decision
 
 # What a decision's History entry shows when it is recorded (a correction shows what changed).

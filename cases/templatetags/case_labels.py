@@ -4,10 +4,10 @@ from django import template
 
 from cases.models.choices import MetastaticSite
 from cases.pathway import CasePathway
-from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
-from cases.pathway_context import decision_label as decision_words
 from cases.workup import STEP_BY_SLUG, ConflictItem, conflict_items
 from guidelines.engine.text import CLASSIFICATION_NAMES
+from guidelines.labels import STATUS_LABELS, STRENGTH_LABELS
+from guidelines.labels import decision_label as decision_words
 
 register = template.Library()
 

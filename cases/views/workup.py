@@ -34,7 +34,6 @@ from cases.forms import (
 )
 from cases.models import AccessEvent, Case, WorkupDraft
 from cases.pathway import CasePathway, pathway_for_case
-from cases.pathway_context import fact_rows
 from cases.workup import (
     STEP_BY_SLUG,
     STEP_SLUGS,
@@ -45,6 +44,7 @@ from cases.workup import (
     readiness_gaps,
 )
 from guidelines.engine import ContradictoryFacts, FactsError, build_pathway, parse_facts
+from guidelines.facts_table import fact_rows
 
 SINGLE_RECORD_FORMS: dict[str, type[ModelForm]] = {
     "pathology": PathologyForm,

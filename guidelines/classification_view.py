@@ -1,0 +1,66 @@
+"""The classification as the board reads it: its name, the findings behind it and its flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from guidelines.engine import Pathway
+from guidelines.engine.text import CLASSIFICATION_NAMES
+from guidelines.labels import FACTS, FLAG_LABELS, WARNING_FLAGS, value_label
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A classification flag in words; a warning flag is shown with a warning sign."""
+
+    code: str
+    label: str
+    is_warning: bool
+
+
+@dataclass(frozen=True)
+class ClassificationView:
+    """What the tumour is for these recommendations and the findings behind it."""
+
+    code: str
+    name: str
+    reasons: tuple[str, ...]
+    notes: tuple[str, ...]
+    flags: tuple[Flag, ...]
+
+
+def classification_view(pathway: Pathway, facts: dict[str, Any]) -> ClassificationView:
+    """The classification with the findings that support it (grade, differentiation, IHC)."""
+    found = pathway.classification
+    reasons = []
+    if facts["differentiation"]:
+        text = value_label(FACTS["differentiation"], facts["differentiation"])
+        if facts["morphology"] and facts["morphology"] != "not_applicable":
+            text += f", {value_label(FACTS['morphology'], facts['morphology']).lower()} morphology"
+        reasons.append(text)
+    grade = []
+    if facts["ki67_percent"] is not None:
+        grade.append(f"Ki-67 {facts['ki67_percent']:g}%")
+    if facts["mitoses_per_2mm2"] is not None:
+        grade.append(f"{facts['mitoses_per_2mm2']:g} mitoses per 2 mm²")
+    if found.grade_basis:
+        basis = " and ".join(
+            {"ki67": "Ki-67", "mitoses": "mitotic count"}[name] for name in found.grade_basis
+        )
+        reasons.append(f"{', '.join(grade)}: high grade by {basis} (> 20)")
+    elif grade:
+        reasons.append(f"{', '.join(grade)}: neither index above 20")
+    else:
+        reasons.append("No Ki-67 or mitotic count recorded")
+    ihc = [
+        f"{FACTS[name].label} {value_label(FACTS[name], facts[name]).lower()}"
+        for name in ("p53_ihc", "rb_ihc", "sstr2a_ihc")
+        if facts[name] and facts[name] != "not_done"
+    ]
+    if ihc:
+        reasons.append("; ".join(ihc))
+    flags = tuple(Flag(flag, FLAG_LABELS.get(flag, flag), flag in WARNING_FLAGS) for flag in found.flags)
+    return ClassificationView(
+        found.code, CLASSIFICATION_NAMES[found.code], tuple(reasons), found.notes, flags
+    )
