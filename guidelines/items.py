@@ -86,7 +86,7 @@ class ItemGroups:
 
     @property
     def offered_groups(self) -> tuple[ItemGroup, ...]:
-        """The option groups, then the special topics: every group the board can choose from."""
+        """The option groups, then the special topics: the groups the board picks its plan from."""
         return (*self.option_groups, *self.special_groups)
 
 
