@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cases.views import access_report, case_list, case_page, pathway, workup
+from cases.views import access_report, case_list, case_page, workup
 
 app_name = "cases"
 
@@ -15,7 +15,5 @@ urlpatterns = [
     path("<int:pk>/workup/<slug:step>/", workup.workup_step, name="workup"),
     path("<int:pk>/workup/<slug:step>/validate/", workup.workup_validate, name="workup_validate"),
     path("<int:pk>/workup/<slug:step>/discard/", workup.workup_discard, name="workup_discard"),
-    path("<int:pk>/pathway/", pathway.pathway_page, name="pathway"),
-    path("<int:pk>/pathway.pdf", pathway.pathway_pdf, name="pathway_pdf"),
     path("access-report/", access_report.access_report, name="access_report"),
 ]

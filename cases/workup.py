@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
 from cases.models import Case
 from cases.pathway import CasePathway
+from guidelines.codes import FACT_FIELD
 from guidelines.engine import Finding
 
 
@@ -120,21 +120,79 @@ class GateItem:
     step: str
 
 
-def _fact_spec(name: str) -> Any:
-    # Imported here: pathway_context imports this module; FACTS is the one table of facts, labels and steps.
-    from cases.pathway_context import FACTS
+# The workup step where each case fact is entered (the contract's fields; labels: guidelines.codes).
+FACT_STEPS: dict[str, str] = {
+    "primary_site": "patient",
+    **dict.fromkeys(
+        (
+            "differentiation",
+            "morphology",
+            "ki67_percent",
+            "mitoses_per_2mm2",
+            "lower_grade_component",
+            "non_neuroendocrine_component",
+            "p53_ihc",
+            "rb_ihc",
+            "sstr2a_ihc",
+        ),
+        "pathology",
+    ),
+    **dict.fromkeys(("mmr", "ngs", "tmb_high", "ntrk_fusion", "ret_fusion", "braf_v600e"), "molecular"),
+    **dict.fromkeys(
+        (
+            "extent",
+            "figo_stage",
+            "tumor_size_cm",
+            "deep_stromal_invasion",
+            "lvsi",
+            "pancreatic_location",
+            "resectable",
+            "liver_dominant",
+            "high_systemic_burden",
+        ),
+        "staging",
+    ),
+    **dict.fromkeys(
+        (
+            "metastatic_sites",
+            "brain_metastases_count",
+            "ct_mri_done",
+            "sstr_imaging",
+            "fdg_pet",
+            "endoscopy_done",
+        ),
+        "imaging",
+    ),
+    **dict.fromkeys(
+        (
+            "hormonal_syndrome",
+            "carcinoid_syndrome_suspected",
+            "hiaa_5_elevated",
+            "cns_symptoms",
+            "ecog",
+            "disease_pace",
+            "discordant_lesion_growth",
+            "etoposide_unsuitable",
+        ),
+        "clinical",
+    ),
+    **dict.fromkeys(("resection_margin", "radiation_amenable", "prior_systemic_therapy"), "treatment"),
+}
 
-    return FACTS[re.split(r"[.\[]", name, maxsplit=1)[0]]
+
+def _fact_name(name: str) -> str:
+    """The top-level fact of a nested field name (prior_systemic_therapy[0].progressed -> its parent)."""
+    return re.split(r"[.\[]", name, maxsplit=1)[0]
 
 
 def fact_step(name: str) -> str:
     """The workup step where a fact is entered (a nested one, prior_systemic_therapy[0].progressed, too)."""
-    return str(_fact_spec(name).step)
+    return FACT_STEPS[_fact_name(name)]
 
 
 def fact_label(name: str) -> str:
     """A fact's label as the pathway page shows it ("extent" -> "Extent of disease")."""
-    return str(_fact_spec(name).label)
+    return FACT_FIELD.label(_fact_name(name))
 
 
 def finding_step(finding: Finding) -> str:

@@ -378,3 +378,22 @@ FACT_CODES: Final[Mapping[str, CodeSet]] = MappingProxyType(
 THERAPY_CODES: Final[Mapping[str, CodeSet]] = MappingProxyType(
     {"regimen": REGIMEN, "best_response": RESPONSE}
 )
+# The unit written after a numeric fact's value.
+FACT_UNITS: Final[Mapping[str, str]] = MappingProxyType(
+    {"ki67_percent": "%", "mitoses_per_2mm2": " per 2 mm²", "tumor_size_cm": " cm"}
+)
+
+
+def fact_value_label(field: str, value: object) -> str:
+    """One fact's value in words: its code's label, Yes/No, "Not done", or the number with its unit."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    codes = THERAPY_CODES["regimen"] if field == "prior_systemic_therapy" else FACT_CODES.get(field)
+    if codes is not None and value in codes:
+        return codes.labels[str(value)]
+    if value == NOT_DONE.value:
+        return NOT_DONE.label
+    unit = FACT_UNITS.get(field, "")
+    if isinstance(value, float):
+        return f"{value:g}{unit}"
+    return f"{value}{unit}"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from cases.facts import with_record
 from cases.models import Case
 from cases.pathway import pathway_for_case
-from cases.pathway_context import item_groups
+from guidelines.items import item_groups
 from meetings.models import Decision
 
 
@@ -28,10 +28,9 @@ def options_for_case(case_id: int) -> list[PathwayOption]:
     pathway = pathway_for_case(case).pathway
     if pathway is None:
         return []
-    groups = item_groups(pathway)
     return [
         PathwayOption(item.code, item.text, item.status, item.strength, group.title)
-        for group in [*groups["option_groups"], *groups["special_groups"]]
+        for group in item_groups(pathway).offered_groups
         for item in group.items
         if item.status in ("recommended", "consider")
     ]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.discussion import Discussion
 from cases.history import HistoryEntry, history_entries
 from cases.models import Case
-from cases.pathway_context import STATUS_LABELS, STRENGTH_LABELS
+from guidelines.codes import RECOMMENDATION_STATUS, STRENGTH
 from meetings.models import AgendaItem, Decision
 
 # What a decision's History entry shows when it is recorded (a correction shows what changed).
@@ -54,8 +54,8 @@ def decision_history(case: Case) -> list[HistoryEntry]:
         shown_when_created=DECISION_FIELDS,
         labels={
             "responsible_clinician": clinicians,
-            "option_status": STATUS_LABELS,
-            "option_strength": STRENGTH_LABELS,
+            "option_status": RECOMMENDATION_STATUS.labels,
+            "option_strength": STRENGTH.labels,
         },
     )
 

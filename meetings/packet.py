@@ -1,7 +1,7 @@
 """PDFs of a meeting: the packet (cover, agenda, each case's pathway summary) and the minutes.
 
 The case summaries are the per-case PDF itself: templates/pathway/pdf.html filled by
-cases.pathway_context.pathway_context, laid out by WeasyPrint with cases.pdf's static-files-only
+guidelines.pathway_view.pathway_view, laid out by WeasyPrint with guidelines.pdf's static-files-only
 fetcher. Each summary is its own WeasyPrint document (its running header and "Page X of Y" stay
 those of the case); the packet is the pages of all documents in agenda order.
 """
@@ -20,9 +20,10 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from cases.pathway_context import pathway_context
-from cases.pdf import render_document
 from guidelines.engine import ENGINE_VERSION
+from guidelines.labels import user_name
+from guidelines.pathway_view import pathway_case, pathway_view
+from guidelines.pdf import pathway_pdf_html, render_document
 from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus, worker_lost_message
 from meetings.panel import panel_warnings
 
@@ -125,18 +126,17 @@ def file_name(kind: str, meeting: Meeting) -> str:
     return f"meeting-{kind}-{board}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
 
 
-def user_name(user: User) -> str:
-    """Full name, else user name (what the PDFs print as the author)."""
-    full_name = getattr(user, "get_full_name", lambda: "")()
-    return full_name or user.get_username()
-
-
 def case_summary_html(item: AgendaItem, user: User, *, now: datetime) -> str:
     """One agenda case's pathway summary as HTML: the per-case PDF template with the agenda's question."""
-    context = pathway_context(item.case_id, user, now=now)
-    # The board answers the agenda's question at this meeting; changed in memory only, never saved.
-    context["case"].board_question = item.board_question
-    return render_to_string("pathway/pdf.html", {**context, "is_pdf": True})
+    # The board answers the agenda's question at this meeting; in memory only, never saved.
+    view = pathway_view(
+        pathway_case(item.case_id),
+        user=user,
+        today=timezone.localdate(),
+        now=now,
+        board_question=item.board_question,
+    )
+    return pathway_pdf_html(view)
 
 
 def cover_html(meeting: Meeting, items: list[AgendaItem], user: User, *, now: datetime) -> str:

@@ -1,4 +1,4 @@
-"""Top-level URL routes: the case list, authentication and the admin."""
+"""Top-level URL routes: cases and their pathway, meetings, authentication and the admin."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -10,6 +10,8 @@ from cases.views.home import home
 urlpatterns = [
     path("", home, name="home"),
     path("cases/", include("cases.urls")),
+    # The pathway page and PDF keep their /cases/<pk>/pathway/ paths; the guidelines app renders them.
+    path("cases/", include("guidelines.urls")),
     path("meetings/", include("meetings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -3,9 +3,10 @@
 from django import template
 
 from cases.pathway import CasePathway
-from cases.pathway_context import decision_label as decision_words
 from cases.workup import STEP_BY_SLUG, ConflictItem, conflict_items
 from guidelines.codes import CLASSIFICATION, METASTATIC_SITE, RECOMMENDATION_STATUS, STEP_STATE, STRENGTH
+from guidelines.engine import Pathway
+from guidelines.engine.text import decision_point_text
 
 register = template.Library()
 
@@ -71,6 +72,6 @@ def site_label(code: str) -> str:
 
 
 @register.filter
-def decision_label(pathway: object) -> str:
+def decision_label(pathway: Pathway) -> str:
     """Where the patient stands, in the pathway page's words."""
-    return decision_words(pathway)  # type: ignore[arg-type]
+    return decision_point_text(pathway.decision_point)

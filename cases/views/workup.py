@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import services
 from cases.facts import with_record
+from cases.facts_table import fact_rows
 from cases.forms import (
     CaseForm,
     ClinicalForm,
@@ -34,7 +35,6 @@ from cases.forms import (
 )
 from cases.models import AccessEvent, Case, WorkupDraft
 from cases.pathway import CasePathway, pathway_for_case
-from cases.pathway_context import fact_rows
 from cases.workup import (
     STEP_BY_SLUG,
     STEP_SLUGS,

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from guidelines.codes import CLASSIFICATION, DECISION_POINT, RECOMMENDATION_STATUS, STRENGTH
-from guidelines.engine.pathway import GUIDELINE, Pathway
+from guidelines.engine.pathway import GUIDELINE, DecisionPoint, Pathway
 
-# cases.pathway_context still reads this name; it goes once that module reads guidelines.codes.
-CLASSIFICATION_NAMES = CLASSIFICATION.labels
+
+def decision_point_text(decision: DecisionPoint) -> str:
+    """Where the patient stands, in words ("After resection: adjuvant decision")."""
+    if decision.code == "after_progression":
+        done = decision.line - 1
+        return f"After progression on {done} line{'s' if done > 1 else ''}: choosing line {decision.line}"
+    if decision.code == "after_resection":
+        return "After resection: adjuvant decision"
+    return "Initial assessment: first treatment decision"
 
 
 def _months(value: int | None) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from cases import audit
 from cases.models import AccessEvent
-from cases.pathway_context import pathway_context
+from guidelines.pathway_view import pathway_case, pathway_view
 from meetings.models import Meeting
 
 
@@ -27,13 +28,20 @@ def present(request: HttpRequest, pk: int, position: int | None = None) -> HttpR
     if index is None:
         raise Http404("No case at this position of the agenda.")
     item = items[index]
-    context = pathway_context(item.case_id, request.user)
-    audit.record_reads(request.user, AccessEvent.Action.PRESENT, [item.case])
     # The board answers the agenda's question at this meeting (in memory only).
-    context["case"].board_question = item.board_question
-    groups = [*context.get("option_groups", []), *context.get("special_groups", [])]
-    context.update(
+    view = pathway_view(
+        pathway_case(item.case_id),
+        user=request.user,
+        today=timezone.localdate(),
+        now=timezone.localtime(),
+        board_question=item.board_question,
+    )
+    audit.record_reads(request.user, AccessEvent.Action.PRESENT, [item.case])
+    return render(
+        request,
+        "meetings/present.html",
         {
+            "view": view,
             "meeting": meeting,
             "items": items,
             "item": item,
@@ -41,7 +49,5 @@ def present(request: HttpRequest, pk: int, position: int | None = None) -> HttpR
             "number": index + 1,
             "previous_item": items[index - 1] if index > 0 else None,
             "next_item": items[index + 1] if index + 1 < len(items) else None,
-            "offered_groups": [group for group in groups if group.items],
-        }
+        },
     )
-    return render(request, "meetings/present.html", context)

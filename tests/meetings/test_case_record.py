@@ -102,7 +102,7 @@ def test_an_edit_after_the_discussion_is_flagged_until_the_board_discusses_the_c
     clinician_client, clinician, item
 ):
     case = Case.objects.get(pk=item.case_id)
-    pages = [reverse("cases:detail", args=[case.pk]), reverse("cases:pathway", args=[case.pk])]
+    pages = [reverse("cases:detail", args=[case.pk]), reverse("guidelines:pathway", args=[case.pk])]
     decide(clinician_client, item, plan="Observation", responsible_clinician=clinician.pk)
     discussed = Decision.objects.get().case_version
     assert discussed == Case.objects.get(pk=case.pk).version

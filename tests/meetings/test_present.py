@@ -2,8 +2,9 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from cases.pathway_context import pathway_context
+from guidelines.pathway_view import pathway_case, pathway_view
 from meetings import services
 from tests.meetings.factories import DecisionFactory, MeetingFactory
 
@@ -42,12 +43,14 @@ def test_present_starts_at_the_first_case(viewer_client, meeting):
 def test_a_slide_shows_the_summary_options_with_votes_and_pictures(viewer_client, viewer, meeting):
     item = meeting.agenda_items.get(position=1)
     page = slide(viewer_client, meeting, 1)
-    context = pathway_context(item.case_id, viewer)
+    plan = pathway_view(
+        pathway_case(item.case_id), user=viewer, today=timezone.localdate(), now=timezone.localtime()
+    ).plan
     patient = item.case.patient
     assert f"{patient.family_name.upper()}, {patient.given_name}" in page
     assert item.board_question in page
-    assert context["classification"].name in page
-    for group in context["option_groups"]:
+    assert plan.classification.name in page
+    for group in plan.items.option_groups:
         for option in group.items:
             assert option.text in page
     assert "Panel vote: Consensus" in page

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def no_pdf_rendering(monkeypatch):
     """The headers are what is tested: the PDFs need not be drawn."""
     stub = b"%PDF-1.7 header-test stub"
-    monkeypatch.setattr("cases.views.pathway.render_pathway_pdf", lambda context, request: stub)
+    monkeypatch.setattr("guidelines.views.render_pathway_pdf", lambda view, request: stub)
     monkeypatch.setattr("meetings.views.documents.render_minutes", lambda meeting, user: stub)
     monkeypatch.setattr("meetings.tasks.render_packet", lambda *args, **kwargs: (stub, "stub"))
 

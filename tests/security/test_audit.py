@@ -63,8 +63,8 @@ def test_creations_and_deletions_are_in_the_history(case):
     ("url_name", "action"),
     [
         ("cases:detail", "view_case"),
-        ("cases:pathway", "view_pathway"),
-        ("cases:pathway_pdf", "download_pdf"),
+        ("guidelines:pathway", "view_pathway"),
+        ("guidelines:pathway_pdf", "download_pdf"),
         ("cases:history", "view_history"),
     ],
 )

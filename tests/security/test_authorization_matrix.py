@@ -24,8 +24,8 @@ POLICY = {
     "cases:list": ALL,
     "cases:detail": ALL,
     "cases:history": ALL,
-    "cases:pathway": ALL,
-    "cases:pathway_pdf": ALL,
+    "guidelines:pathway": ALL,
+    "guidelines:pathway_pdf": ALL,
     "cases:new": EDITORS,
     "cases:workup": EDITORS,
     "cases:workup_validate": EDITORS,
@@ -78,7 +78,7 @@ def test_policy_covers_every_url_pattern():
 def no_pdf_rendering(monkeypatch):
     """Access is decided before any PDF is drawn; skipping WeasyPrint keeps 260 requests fast."""
     stub = b"%PDF-1.7 access-test stub"
-    monkeypatch.setattr("cases.views.pathway.render_pathway_pdf", lambda context, request: stub)
+    monkeypatch.setattr("guidelines.views.render_pathway_pdf", lambda view, request: stub)
     monkeypatch.setattr("meetings.views.documents.render_minutes", lambda meeting, user: stub)
     monkeypatch.setattr("meetings.tasks.render_packet", lambda *args, **kwargs: (stub, "stub"))
 

@@ -99,7 +99,7 @@ def test_case_and_pathway_pages_show_it_instead_of_a_plan(clinician_client, cont
     case_page = clinician_client.get(reverse("cases:detail", args=[contradictory_case.pk]))
     assert "No pathway: the record contradicts itself." in case_page.text
     assert MESSAGE in case_page.text
-    pathway_page = clinician_client.get(reverse("cases:pathway", args=[contradictory_case.pk]))
+    pathway_page = clinician_client.get(reverse("guidelines:pathway", args=[contradictory_case.pk]))
     assert pathway_page.status_code == 200
     assert 'data-testid="contradictions"' in pathway_page.text
     assert MESSAGE in pathway_page.text
@@ -111,7 +111,7 @@ def test_pathway_pdf_of_a_contradictory_case_lists_the_contradiction(clinician_c
 
     from pypdf import PdfReader
 
-    response = clinician_client.get(reverse("cases:pathway_pdf", args=[contradictory_case.pk]))
+    response = clinician_client.get(reverse("guidelines:pathway_pdf", args=[contradictory_case.pk]))
     assert response.status_code == 200
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Contradictory facts" in text
@@ -123,7 +123,7 @@ def test_an_unusual_combination_is_warned_on_the_pathway_page(clinician_client):
     PathologyReportFactory(case=case, differentiation="well", ki67_percent=30)
     ImagingStudyFactory(case=case, modality="ct", performed=True, metastatic_sites=["bone"])
     StagingAssessmentFactory(case=case, extent="metastatic", liver_dominant=True)
-    response = clinician_client.get(reverse("cases:pathway", args=[case.pk]))
+    response = clinician_client.get(reverse("guidelines:pathway", args=[case.pk]))
     assert 'data-testid="fact-warnings"' in response.text
     assert "liver_dominant: true with metastatic_sites: bone" in response.text
 

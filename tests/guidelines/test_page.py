@@ -1,18 +1,18 @@
-"""The pathway page: what a clinician reads for a case, from the same context as the PDF."""
+"""The pathway page: what a clinician reads for a case, from the same view model as the PDF."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
-from cases.pathway_context import pathway_context
 from tests.factories import CaseFactory, PathologyReportFactory, PatientFactory, StagingAssessmentFactory
+from tests.guidelines.conftest import view_of
 
 pytestmark = pytest.mark.django_db
 
 
 def page(client, case):
-    response = client.get(reverse("cases:pathway", args=[case.pk]))
+    response = client.get(reverse("guidelines:pathway", args=[case.pk]))
     assert response.status_code == 200
     return response.text
 
@@ -28,7 +28,7 @@ def test_header_shows_patient_case_and_question(clinician_client, demo_cases):
 def test_every_item_appears_once_with_status_and_vote(clinician_client, demo_cases, user):
     case = demo_cases["P07"]
     html = page(clinician_client, case)
-    pathway = pathway_context(case.pk, user)["pathway"]
+    pathway = view_of(case.pk, user).plan.pathway
     for item in pathway.recommendations:
         assert html.count(f">{item.text}<") == 1, item.code
     assert "Panel vote: Majority" in html and "Panel vote: No vote recorded" in html

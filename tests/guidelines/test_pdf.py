@@ -8,16 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.pathway_context import pathway_context, show_date
-from cases.pdf import PDF_BASE_URL, StaticFilesOnlyFetcher, static_file_for
+from guidelines.labels import show_date
+from guidelines.pdf import PDF_BASE_URL, StaticFilesOnlyFetcher, static_file_for
 from tests.factories import CaseFactory, PathologyReportFactory
-from tests.pathway.conftest import pdf_pages, squeeze
+from tests.guidelines.conftest import pdf_pages, squeeze, view_of
 
 pytestmark = pytest.mark.django_db
 
 
 def pdf(client, case, query=""):
-    response = client.get(reverse("cases:pathway_pdf", args=[case.pk]) + query)
+    response = client.get(reverse("guidelines:pathway_pdf", args=[case.pk]) + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return response
@@ -28,17 +28,17 @@ def test_pdf_holds_classification_recommended_items_due_dates_and_footer(
     clinician_client, demo_cases, user, vignette
 ):
     case = demo_cases[vignette]
-    context = pathway_context(case.pk, user)
+    plan = view_of(case.pk, user).plan
     pages = pdf_pages(pdf(clinician_client, case).content)
     text = " ".join(pages)
-    assert context["classification"].name in text
-    for item in context["pathway"].recommendations:
+    assert plan.classification.name in text
+    for item in plan.pathway.recommendations:
         if item.status == "recommended":
             assert squeeze(item.text) in text, item.code
-    for visit in context["followup"].visits:
+    for visit in plan.followup.visits:
         assert show_date(visit.due) in text
-    if context["followup"].next_due:
-        assert f"Next imaging due {show_date(context['followup'].next_due.due)}" in text
+    if plan.followup.next_due:
+        assert f"Next imaging due {show_date(plan.followup.next_due.due)}" in text
     for number, page_text in enumerate(pages, 1):
         assert f"Page {number} of {len(pages)}" in page_text
         assert f"MRN {case.patient.mrn}" in page_text  # running header on every page

@@ -1,12 +1,15 @@
-"""Fixtures for the pathway page and PDF: demo cases, a logged-in client, PDF text extraction."""
+"""Fixtures for the pathway page and PDF: demo cases, a logged-in client, the view model, PDF text."""
 
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.demo import seed_demo_cases
 from cases.models import Case
+from guidelines.pathway_view import PathwayView, pathway_case, pathway_view
 
 
 @pytest.fixture
@@ -22,6 +25,13 @@ def clinician_client(client, user):
     """A test client logged in as the clinician."""
     client.force_login(user)
     return client
+
+
+def view_of(case_id: int, user, today: datetime.date | None = None) -> PathwayView:
+    """A case's pathway view as its page builds it, on `today` (the real today unless given)."""
+    return pathway_view(
+        pathway_case(case_id), user=user, today=today or timezone.localdate(), now=timezone.localtime()
+    )
 
 
 def pdf_pages(content: bytes) -> list[str]:

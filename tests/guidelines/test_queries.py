@@ -39,7 +39,7 @@ def case_with_findings(copies: int):
     return case
 
 
-@pytest.mark.parametrize("name", ["cases:pathway", "cases:pathway_pdf"])
+@pytest.mark.parametrize("name", ["guidelines:pathway", "guidelines:pathway_pdf"])
 def test_query_count_does_not_grow_with_the_findings(clinician_client, django_assert_num_queries, name):
     few, many = case_with_findings(1), case_with_findings(6)
     with CaptureQueriesContext(connection) as baseline:
@@ -47,6 +47,6 @@ def test_query_count_does_not_grow_with_the_findings(clinician_client, django_as
     # session, user, permission check (user and group permissions), session refresh for the idle
     # timeout (savepoint, update, release), the access event,
     # case, one query per kind of finding, and (page only) the board's latest decision
-    assert len(baseline) <= (17 if name == "cases:pathway" else 16)
+    assert len(baseline) <= (17 if name == "guidelines:pathway" else 16)
     with django_assert_num_queries(len(baseline)):
         assert clinician_client.get(reverse(name, args=[many.pk])).status_code == 200

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from cases.pathway_context import add_months, describe_phase, pathway_context, schedule_months
 from guidelines.engine.pathway import ImagingPhase
 from guidelines.engine.rules.followup import G3_NET_SURVEILLANCE, NEC_MONITORING, NEC_SURVEILLANCE
+from guidelines.followup import add_months, describe_phase, schedule_months
 from tests.factories import (
     CaseFactory,
     PathologyReportFactory,
@@ -14,6 +14,7 @@ from tests.factories import (
     StagingAssessmentFactory,
     TreatmentLineFactory,
 )
+from tests.guidelines.conftest import view_of
 
 D = datetime.date
 
@@ -48,7 +49,7 @@ def test_phases_read_like_the_paper():
 
 @pytest.mark.django_db
 def test_monitoring_counts_from_the_start_of_the_latest_line(demo_cases, user):
-    followup = pathway_context(demo_cases["P07"].pk, user, today=D(2026, 11, 21))["followup"]
+    followup = view_of(demo_cases["P07"].pk, user, today=D(2026, 11, 21)).plan.followup
     assert followup.kind == "monitoring" and followup.anchor_date == D(2026, 3, 2)
     assert "the count restarts when the next line starts" in followup.anchor_text
     # every 2 months from 2 Mar 2026: 2 May, 2 Jul, 2 Sep, 2 Nov have passed
@@ -60,7 +61,7 @@ def test_monitoring_counts_from_the_start_of_the_latest_line(demo_cases, user):
 
 @pytest.mark.django_db
 def test_monitoring_without_a_treatment_line_counts_from_today(demo_cases, user):
-    followup = pathway_context(demo_cases["P01"].pk, user, today=D(2026, 11, 21))["followup"]
+    followup = view_of(demo_cases["P01"].pk, user, today=D(2026, 11, 21)).plan.followup
     assert followup.anchor_date == D(2026, 11, 21)
     assert "from today" in followup.anchor_text
     assert followup.next_due.due == D(2027, 2, 21)
@@ -68,7 +69,7 @@ def test_monitoring_without_a_treatment_line_counts_from_today(demo_cases, user)
 
 @pytest.mark.django_db
 def test_a_due_date_on_today_is_the_next_one(demo_cases, user):
-    followup = pathway_context(demo_cases["P07"].pk, user, today=D(2027, 1, 2))["followup"]
+    followup = view_of(demo_cases["P07"].pk, user, today=D(2027, 1, 2)).plan.followup
     assert followup.next_due.due == D(2027, 1, 2)
 
 
@@ -81,7 +82,7 @@ def test_surveillance_counts_from_the_later_of_resection_and_last_line_end(user)
     TreatmentLineFactory(
         case=case, regimen="platinum_etoposide", started_on=D(2026, 3, 1), ended_on=D(2026, 6, 30)
     )
-    followup = pathway_context(case.pk, user, today=D(2026, 11, 21))["followup"]
+    followup = view_of(case.pk, user, today=D(2026, 11, 21)).plan.followup
     assert followup.kind == "surveillance" and followup.anchor_date == D(2026, 6, 30)
     assert followup.next_due.due == D(2026, 12, 30)
     assert "end of Cisplatin or carboplatin + etoposide on 30 Jun 2026" in followup.anchor_text
@@ -89,7 +90,7 @@ def test_surveillance_counts_from_the_later_of_resection_and_last_line_end(user)
 
 @pytest.mark.django_db
 def test_surveillance_after_resection_only_counts_from_the_resection(demo_cases, user):
-    followup = pathway_context(demo_cases["P04"].pk, user, today=D(2026, 11, 21))["followup"]
+    followup = view_of(demo_cases["P04"].pk, user, today=D(2026, 11, 21)).plan.followup
     assert followup.anchor_date == D(2026, 7, 21)
     assert followup.next_due.due == D(2027, 1, 21)
 
@@ -101,14 +102,14 @@ def test_surveillance_with_an_ongoing_line_has_no_dates_yet(user):
     StagingAssessmentFactory(case=case, extent="localized")
     ResectionFactory(case=case, resected_on=D(2026, 2, 1), margin="R0")
     TreatmentLineFactory(case=case, regimen="platinum_etoposide", started_on=D(2026, 3, 1))
-    followup = pathway_context(case.pk, user, today=D(2026, 11, 21))["followup"]
+    followup = view_of(case.pk, user, today=D(2026, 11, 21)).plan.followup
     assert followup.anchor_date is None and not followup.visits
     assert "has no end date yet" in followup.anchor_text
 
 
 @pytest.mark.django_db
 def test_surveillance_without_dates_says_so_and_lists_the_months(demo_cases, user):
-    followup = pathway_context(demo_cases["P05"].pk, user, today=D(2026, 11, 21))["followup"]
+    followup = view_of(demo_cases["P05"].pk, user, today=D(2026, 11, 21)).plan.followup
     assert followup.anchor_text == "from the end of curative treatment (not yet recorded)"
     assert followup.next_due is None and not followup.visits
     assert followup.months_text.startswith("Imaging at months 3, 6, 9, 12")

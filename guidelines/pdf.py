@@ -1,10 +1,9 @@
-"""The pathway summary as a PDF (WeasyPrint) that reads only the app's own static files."""
+"""PDFs laid out by WeasyPrint from the app's own static files only; the pathway summary is one."""
 
 from __future__ import annotations
 
 import mimetypes
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
@@ -14,6 +13,8 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from guidelines.pathway_view import PathwayView
 
 # A base URL that can never resolve (.invalid is reserved): relative and /static/ links in
 # the PDF template join onto it, and the fetcher maps exactly that prefix to files on disk.
@@ -61,7 +62,11 @@ def render_document(html: str) -> Document:
     return document.render(stylesheets=[page_size])
 
 
-def render_pathway_pdf(context: dict[str, Any], request: HttpRequest) -> bytes:
-    """Render templates/pathway/pdf.html with the page's context into PDF bytes."""
-    html = render_to_string("pathway/pdf.html", {**context, "is_pdf": True}, request=request)
-    return render_document(html).write_pdf()
+def pathway_pdf_html(view: PathwayView, request: HttpRequest | None = None) -> str:
+    """The printable HTML of a case's pathway summary (templates/pathway/pdf.html)."""
+    return render_to_string("pathway/pdf.html", {"view": view}, request=request)
+
+
+def render_pathway_pdf(view: PathwayView, request: HttpRequest) -> bytes:
+    """A case's pathway summary as PDF bytes."""
+    return render_document(pathway_pdf_html(view, request)).write_pdf()

@@ -1,0 +1,12 @@
+"""URL routes of a case's pathway page and PDF (under /cases/, beside the record's own routes)."""
+
+from django.urls import path
+
+from guidelines import views
+
+app_name = "guidelines"
+
+urlpatterns = [
+    path("<int:pk>/pathway/", views.pathway_page, name="pathway"),
+    path("<int:pk>/pathway.pdf", views.pathway_pdf, name="pathway_pdf"),
+]
