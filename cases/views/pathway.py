@@ -18,7 +18,7 @@ from cases.services import log_access
 def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the case's pathway: classification, options, workup, follow-up and pictures."""
     context = pathway_context(pk, request.user)
-    log_access(request.user, context["case"], AccessEvent.Action.VIEW_PATHWAY)
+    log_access(user=request.user, case=context["case"], action=AccessEvent.Action.VIEW_PATHWAY)
     context["changed_since_discussion"] = changed_since_discussion(context["case"])
     return render(request, "pathway/page.html", context)
 
@@ -28,7 +28,7 @@ def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
 def pathway_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The same pathway as a PDF; ?download=1 saves it instead of opening it in the browser."""
     context = pathway_context(pk, request.user)
-    log_access(request.user, context["case"], AccessEvent.Action.DOWNLOAD_PDF)
+    log_access(user=request.user, case=context["case"], action=AccessEvent.Action.DOWNLOAD_PDF)
     response = HttpResponse(render_pathway_pdf(context, request), content_type="application/pdf")
     as_attachment = request.GET.get("download") == "1"
     response["Content-Disposition"] = content_disposition_header(as_attachment, context["pdf_filename"])
