@@ -16,25 +16,22 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import Model
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 
 from cases import audit
 from cases.models import (
+    FINDING_MODELS,
     AccessEvent,
+    Authored,
     Case,
-    ClinicalStatus,
-    ImagingStudy,
-    MolecularResult,
-    PathologyReport,
+    Finding,
     Patient,
-    Resection,
     SearchEvent,
-    StagingAssessment,
     TreatmentLine,
 )
 
-AUTHORSHIP = ("created_at", "created_by", "updated_at", "updated_by")
+BOOKKEEPING = Authored.BOOKKEEPING_FIELDS
 # (patient id, case id or None): what one access event names.
 Read = tuple[int, int | None]
 
@@ -108,7 +105,7 @@ class AuditedAdmin(NoDeleteAdmin):
 class AuthoredAdmin(AuditedAdmin):
     """Stamps who created and changed a record."""
 
-    readonly_fields = AUTHORSHIP
+    readonly_fields = BOOKKEEPING
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         if not change:
@@ -127,42 +124,13 @@ class AuthoredAdmin(AuditedAdmin):
         formset.save_m2m()
 
 
-class FindingInline(admin.StackedInline):
-    extra = 0
-    can_delete = False
-    exclude = AUTHORSHIP
-    show_change_link = True
-
-
-class PathologyInline(FindingInline):
-    model = PathologyReport
-
-
-class ImagingInline(FindingInline):
-    model = ImagingStudy
-
-
-class MolecularInline(FindingInline):
-    model = MolecularResult
-
-
-class StagingInline(FindingInline):
-    model = StagingAssessment
-
-
-class ClinicalInline(FindingInline):
-    model = ClinicalStatus
-
-
-class ResectionInline(FindingInline):
-    model = Resection
-
-
-class TreatmentLineInline(admin.TabularInline):
-    model = TreatmentLine
-    extra = 0
-    can_delete = False
-    exclude = AUTHORSHIP
+def _inline(model: type[Finding]) -> type[admin.options.InlineModelAdmin]:
+    """A case page's inline of one kind of finding (lines of therapy as a table, the others stacked)."""
+    layout = admin.TabularInline if model is TreatmentLine else admin.StackedInline
+    options = {"model": model, "extra": 0, "can_delete": False, "exclude": BOOKKEEPING}
+    return type(
+        f"{model.__name__}Inline", (layout,), {**options, "show_change_link": layout is admin.StackedInline}
+    )
 
 
 class CaseInline(admin.TabularInline):
@@ -191,15 +159,7 @@ class CaseAdmin(AuthoredAdmin):
     search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
     list_filter = ("status", "primary_site")
     autocomplete_fields = ("patient",)
-    inlines = (
-        PathologyInline,
-        ImagingInline,
-        MolecularInline,
-        StagingInline,
-        ClinicalInline,
-        ResectionInline,
-        TreatmentLineInline,
-    )
+    inlines = tuple(_inline(model) for model in FINDING_MODELS)
 
     def read_of(self, obj: Any) -> Read:
         return (obj.patient_id, obj.pk)
@@ -216,28 +176,28 @@ class FindingAdmin(AuthoredAdmin):
         return (obj.case.patient_id, obj.case_id)
 
 
-def _register(model: type[Model], date_field: str, *filters: str) -> None:
-    admin.site.register(
-        model,
-        type(
-            f"{model.__name__}Admin",
-            (FindingAdmin,),
-            {
-                "list_display": ("__str__", "case", date_field),
-                "list_filter": filters,
-                "date_hierarchy": date_field,
-            },
-        ),
+def _coded_fields(model: type[Finding]) -> tuple[str, ...]:
+    """The fields a list of findings filters on: every coded answer and every plain yes/no."""
+    return tuple(
+        field.name
+        for field in model._meta.concrete_fields
+        if field.choices or (isinstance(field, models.BooleanField) and not field.null)
     )
 
 
-_register(PathologyReport, "specimen_date", "differentiation", "specimen")
-_register(ImagingStudy, "study_date", "modality", "performed")
-_register(MolecularResult, "result_date", "mmr", "ngs")
-_register(StagingAssessment, "assessed_on", "extent")
-_register(ClinicalStatus, "assessed_on", "disease_pace")
-_register(Resection, "created_at", "margin")
-_register(TreatmentLine, "started_on", "regimen", "best_response")
+def _register(model: type[Finding]) -> None:
+    """A finding's own list, by its first clinical date, filtered by its coded fields."""
+    date_field = model.clinical_date_fields()[0].name
+    options = {
+        "list_display": ("__str__", "case", date_field),
+        "list_filter": _coded_fields(model),
+        "date_hierarchy": date_field,
+    }
+    admin.site.register(model, type(f"{model.__name__}Admin", (FindingAdmin,), options))
+
+
+for finding_model in FINDING_MODELS:
+    _register(finding_model)
 
 
 admin.site.unregister(get_user_model())

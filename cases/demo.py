@@ -420,7 +420,7 @@ def create_demo_case(spec: DemoCase, author: AbstractBaseUser) -> Case:
     for row in rows:
         row.full_clean()
         row.save()
-    refresh_classification(case)
+    refresh_classification(case=case)
     return case
 
 

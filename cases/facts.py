@@ -1,8 +1,8 @@
-"""The one adapter from a case's records to the engine's input (contract case-facts/v1)."""
+"""The one adapter from a case's records to the engine's input (contract case-facts/v1), always validated."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,20 +10,12 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
-from cases.models import Case, ImagingStudy
+from cases.models import FINDING_MODELS, Case, ImagingStudy
 from cases.models.choices import MetastaticSite, Modality
-from guidelines.engine import CaseFacts, PriorTherapy
+from guidelines.engine import CaseFacts, parse_facts
 
-# Prefetching these makes building the facts of any number of cases a fixed number of queries.
-RECORD_PREFETCH = (
-    "pathology_reports",
-    "imaging_studies",
-    "molecular_results",
-    "staging_assessments",
-    "clinical_statuses",
-    "resections",
-    "treatment_lines",
-)
+# Prefetching every kind of finding makes building the facts of any number of cases a fixed number of queries.
+RECORD_PREFETCH = tuple(model.related_name() for model in FINDING_MODELS)
 SITE_ORDER = {site: index for index, site in enumerate(MetastaticSite.values)}
 Row = TypeVar("Row")
 
@@ -172,12 +164,24 @@ def missing_required(facts: dict[str, Any]) -> list[MissingFact]:
     return [item for item in REQUIRED if facts.get(item.field) is None]
 
 
-def facts_for_case(case: Case) -> CaseFacts:
-    """The engine's input for a case; raises IncompleteRecord when a required fact is missing."""
-    data = facts_dict_for_case(case)
-    missing = missing_required(data)
+def case_facts(facts: dict[str, Any]) -> CaseFacts:
+    """The engine's input from the contract's JSON object, validated by the engine (schema, then consistency).
+
+    Raises IncompleteRecord when a required fact is missing, else the engine's FactsError (ContradictoryFacts
+    when two facts contradict each other).
+    """
+    missing = missing_required(facts)
     if missing:
         raise IncompleteRecord(missing)
-    therapy = tuple(PriorTherapy(**line) for line in data.pop("prior_systemic_therapy"))
-    data["metastatic_sites"] = tuple(data["metastatic_sites"])
-    return CaseFacts(**data, prior_systemic_therapy=therapy)
+    return parse_facts(facts)
+
+
+def facts_for_case(case: Case) -> CaseFacts:
+    """The engine's validated input for a case with its record prefetched (raises as case_facts does)."""
+    return case_facts(facts_dict_for_case(case))
+
+
+def with_typed(facts: dict[str, Any], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts as a step's typed, validated values would make them (other names are ignored)."""
+    typed = {name: _number(value) if isinstance(value, Decimal) else value for name, value in values.items()}
+    return {**facts, **{name: value for name, value in typed.items() if name in facts}}

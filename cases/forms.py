@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -10,10 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Model, Q
-from django.forms import BaseModelFormSet, modelformset_factory
+from django.forms import BaseModelFormSet, CheckboxInput, modelformset_factory
+from django.http import QueryDict
 
 from cases import roles
 from cases.models import (
+    Authored,
     Case,
     ClinicalStatus,
     ImagingStudy,
@@ -26,12 +28,10 @@ from cases.models import (
 )
 from cases.models.choices import GYNECOLOGIC_SITES, MetastaticSite
 
-AUTHORSHIP = ("case", "created_at", "created_by", "updated_at", "updated_by")
-
 
 def entered_fields(model: type[Model]) -> list[str]:
-    """The fields a person enters for a finding (not its case, key or authorship)."""
-    skipped = {*AUTHORSHIP, "id"}
+    """The fields a person enters for a finding (not its case, key or bookkeeping)."""
+    skipped = {"case", "id", *Authored.BOOKKEEPING_FIELDS}
     return [f.name for f in model._meta.get_fields() if f.concrete and f.editable and f.name not in skipped]
 
 
@@ -175,8 +175,10 @@ class StepForm(RecordForm):
     # field name -> (controlling field, values that show it); the browser hides the rest (static/js/app.js).
     show_when: dict[str, tuple[str, tuple[str, ...]]] = {}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if case is not None:
+            self.instance.case = case
         for name, field in self.fields.items():
             if name in self.show_when:
                 controller, values = self.show_when[name]
@@ -295,8 +297,7 @@ class StagingForm(StepForm):
         widgets = {"assessed_on": DateInput()}
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.instance.case = case
+        super().__init__(*args, case=case, **kwargs)
         # Fields of another primary site are not asked at all (the model refuses them anyway).
         if case.primary_site != "cervix":
             del self.fields["figo_stage"]
@@ -412,12 +413,51 @@ class CaseRowsFormSet(BaseModelFormSet):
         super().add_fields(form, index)
         form.fields["DELETE"].label = "Remove this row when saving"
 
+    def with_added_row(self, data: QueryDict) -> tuple[CaseRowsFormSet, QueryDict]:
+        """The "add a row" button: this formset and its data with one more, untouched row (nothing saved)."""
+        data = data.copy()
+        # total_form_count() copes with a tampered management form (it falls back to the valid count).
+        count = self.total_form_count()
+        if count < self.max_num:
+            data[f"{self.prefix}-TOTAL_FORMS"] = str(count + 1)
+            for key, values in self._untouched_row_data(count).items():
+                data.setlist(key, values)
+        return type(self)(data, queryset=self.get_queryset(), case=self.case, prefix=self.prefix), data
+
+    def _untouched_row_data(self, index: int) -> dict[str, list[str]]:
+        """The form data of a new row as an unbound row shows it (a study added is one that was performed)."""
+        # Without it the row would be bound to no data, and a bound checkbox without data is unticked.
+        data: dict[str, list[str]] = {}
+        for bound in self.empty_form:
+            widget = bound.field.widget
+            value = bound.value()
+            if isinstance(widget, CheckboxInput):
+                values = ["on"] if widget.check_test(value) else []
+            else:
+                formatted = widget.format_value(value)  # a list for selects, None for an empty input
+                if formatted is None:
+                    values = []
+                elif isinstance(formatted, list):
+                    values = [str(item) for item in formatted]
+                else:
+                    values = [str(formatted)]
+            if values:
+                data[bound.html_name.replace("__prefix__", str(index))] = values
+        return data
+
 
 # A case has a few dozen rows at most; the caps stop a forged form count from building thousands of forms.
 ROW_LIMITS = {"max_num": 60, "absolute_max": 60, "validate_max": True}
-ImagingFormSet = modelformset_factory(
-    ImagingStudy, form=ImagingStudyForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
+# Classes built on CaseRowsFormSet (the stubs type the factory's result as its BaseModelFormSet).
+ImagingFormSet = cast(
+    type[CaseRowsFormSet],
+    modelformset_factory(
+        ImagingStudy, form=ImagingStudyForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
+    ),
 )
-TreatmentLineFormSet = modelformset_factory(
-    TreatmentLine, form=TreatmentLineForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
+TreatmentLineFormSet = cast(
+    type[CaseRowsFormSet],
+    modelformset_factory(
+        TreatmentLine, form=TreatmentLineForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
+    ),
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cases.models import FINDING_MODELS
+
 ADMINISTRATOR = "administrator"
 COORDINATOR = "board coordinator"
 CLINICIAN = "clinician"
@@ -11,18 +13,7 @@ VIEWER = "viewer"
 # The privacy officer: reads the access trail (who read whose record), not the clinical record itself.
 AUDITOR = "auditor"
 
-RECORD_MODELS = (
-    "patient",
-    "case",
-    "pathologyreport",
-    "imagingstudy",
-    "molecularresult",
-    "stagingassessment",
-    "clinicalstatus",
-    "resection",
-    "treatmentline",
-    "workupdraft",
-)
+RECORD_MODELS = ("patient", "case", *(str(model._meta.model_name) for model in FINDING_MODELS), "workupdraft")
 AUDIT_MODELS = ("accessevent", "searchevent")
 # django-axes' login trail, shown in the access report per user.
 LOGIN_MODELS = ("accesslog", "accessfailurelog")

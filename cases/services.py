@@ -1,4 +1,4 @@
-"""Writes to the clinical record: small typed functions, each one transaction, authorship stamped."""
+"""Writes to the clinical record: keyword-only typed functions, one transaction each, authorship stamped."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.forms import BaseModelFormSet, ModelForm
 from django.utils import timezone
 from django.utils.text import capfirst
 
 from cases.facts import with_record
-from cases.models import AccessEvent, Authored, Case, Patient, WorkupDraft
+from cases.models import AccessEvent, Authored, Case, Finding, Patient, WorkupDraft
 from cases.models.choices import CaseStatus
 from cases.pathway import CasePathway, pathway_for_case
-from cases.workup import GateItem, readiness_gaps
+from cases.workup import GateItem, RecordEdit, StepEdits, StepRefusals, readiness_gaps, step_refusals
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -31,11 +30,20 @@ BOOKKEEPING_FIELDS = list(Authored.BOOKKEEPING_FIELDS)
 class StaleEdit(Exception):
     """Someone saved the record after this form loaded it: the save is refused, nothing is overwritten."""
 
-    def __init__(self, form: ModelForm | None, message: str, current_version: int | None) -> None:
+    def __init__(self, message: str, *, current_version: int | None, record: Model | None = None) -> None:
         super().__init__(message)
-        self.form = form
         self.message = message
         self.current_version = current_version
+        # The record object whose save was refused (its form puts the current version in the kept input).
+        self.record = record
+
+
+class RefusedSave(Exception):
+    """Saving the step would leave the engine refusing the record there (a contradiction, an invalid fact)."""
+
+    def __init__(self, refusals: StepRefusals) -> None:
+        super().__init__("; ".join(item.message for item in refusals.items))
+        self.refusals = refusals
 
 
 def _describe_changes(current: Any, loaded_version: int | None) -> str:
@@ -85,32 +93,30 @@ def _shown(model: type[Model], name: str, value: Any) -> str:
     return str(choices.get(value, value)) if isinstance(value, str | int) else str(value)
 
 
-def guard_version(form: ModelForm) -> None:
-    """Lock the record and refuse the save when it changed since the form loaded it."""
-    instance = form.instance
-    if instance.pk is None:
+def _lock_current(edit: RecordEdit) -> None:
+    """Lock the stored record and refuse the save when it changed since its form loaded it."""
+    record = edit.record
+    if record.pk is None:
         return
-    loaded = form.cleaned_data.get("loaded_version") if hasattr(form, "cleaned_data") else None
-    current = type(instance).objects.select_for_update().filter(pk=instance.pk).first()
+    current = type(record)._default_manager.select_for_update().filter(pk=record.pk).first()
     if current is None:
-        raise StaleEdit(
-            form, f"{instance._meta.verbose_name.capitalize()} was deleted by another user.", None
-        )
+        message = f"{capfirst(record._meta.verbose_name)} was deleted by another user."
+        raise StaleEdit(message, current_version=None, record=record)
     try:
-        refuse_stale_save(current, loaded)
+        refuse_stale_save(current=current, loaded_version=edit.loaded_version)
     except StaleEdit as stale:
-        stale.form = form
+        stale.record = record
         raise
-    instance.version = current.version
+    record.version = current.version
 
 
-def refuse_stale_save(current: Any, loaded_version: int | None) -> None:
+def refuse_stale_save(*, current: Any, loaded_version: int | None) -> None:
     """Refuse to save over a record (locked by the caller) that is no longer at the version the form loaded.
 
     A form that loaded no record (loaded_version None) is stale once someone has created it meanwhile.
     """
     if current is not None and loaded_version != current.version:
-        raise StaleEdit(None, _describe_changes(current, loaded_version), current.version)
+        raise StaleEdit(_describe_changes(current, loaded_version), current_version=current.version)
 
 
 def _stamp(record: Model, user: User) -> None:
@@ -129,99 +135,74 @@ class KnownPatient(Exception):
 
 
 @transaction.atomic
-def create_case(
-    user: User, patient_form: ModelForm, case_form: ModelForm, *, another_case_for_patient: bool = False
-) -> Case:
-    """Create a case, reusing the patient when the MRN, family name and birth date match.
+def create_case(*, user: User, patient: Patient, case: Case, another_case_for_patient: bool = False) -> Case:
+    """Save a validated new case and its patient, unless one with that MRN, family name and birth date exists.
 
     A patient who has cases already gets another one only when asked for (another_case_for_patient);
     otherwise KnownPatient lists the cases (show_known_patient records that they were shown).
     """
-    data = patient_form.cleaned_data
-    patient = Patient.objects.filter(mrn=data["mrn"]).first()
-    if patient is None:
-        patient = patient_form.save(commit=False)
+    known = Patient.objects.filter(mrn=patient.mrn).first()
+    if known is None:
         _stamp(patient, user)
         patient.save()
-    elif (patient.family_name.lower(), patient.date_of_birth) != (
-        data["family_name"].lower(),
-        data["date_of_birth"],
+    elif (known.family_name.lower(), known.date_of_birth) != (
+        patient.family_name.lower(),
+        patient.date_of_birth,
     ):
         raise ValidationError(
             {"mrn": "This MRN belongs to another patient (family name or date of birth differ)."}
         )
     elif not another_case_for_patient:
-        cases = list(patient.cases.order_by("-updated_at"))
+        cases = list(known.cases.order_by("-updated_at"))
         if cases:
-            raise KnownPatient(patient, cases)
-    case = case_form.save(commit=False)
-    case.patient = patient
+            raise KnownPatient(known, cases)
+    case.patient = known or patient
     _stamp(case, user)
     case.save()
     return case
 
 
 @transaction.atomic
-def update_patient_and_case(user: User, patient_form: ModelForm, case_form: ModelForm) -> Case:
-    """Save the patient step of an existing case."""
-    guard_version(patient_form)
-    guard_version(case_form)
-    patient = patient_form.save(commit=False)
-    _stamp(patient, user)
-    patient.save()
-    case = case_form.save(commit=False)
-    _stamp(case, user)
-    case.save()
-    return case
+def save_step(*, user: User, case: Case, step: str, edits: StepEdits) -> CasePathway:
+    """Write one workup step, forget its draft, and return the case's pathway as saved.
 
-
-@transaction.atomic
-def save_finding(user: User, case: Case, form: ModelForm) -> Model:
-    """Save one finding of a case from its validated form."""
-    guard_version(form)
-    record = form.save(commit=False)
-    record.case = case
-    _stamp(record, user)
-    record.save()
-    _touch(case, user)
-    discard_draft(user, case, form_step(form))
-    return record
-
-
-@transaction.atomic
-def save_rows(user: User, case: Case, formset: BaseModelFormSet, step: str) -> None:
-    """Save added and changed rows of a case (imaging studies, treatment lines) and delete removed ones."""
-    for row in formset.forms:
-        if row.instance.pk and (row.has_changed() or row in formset.deleted_forms):
-            guard_version(row)
-    for record in formset.save(commit=False):
-        record.case = case
+    Refused with nothing written: StaleEdit when a record changed since its form loaded it, RefusedSave
+    when the engine would then refuse the record on this step (a contradiction shown there, or a fact
+    outside its contract). Facts derive across steps (sites from every study, the latest staging), so the
+    check runs on the record as written, inside this transaction.
+    """
+    for edit in (*edits.saved, *edits.removed):
+        _lock_current(edit)
+    for edit in edits.saved:
+        record = edit.record
+        if isinstance(record, Finding):
+            record.case = case
         _stamp(record, user)
         record.save()
-    for record in formset.deleted_objects:
-        record.delete()
-    _touch(case, user)
-    discard_draft(user, case, step)
+    for edit in edits.removed:
+        edit.record.delete()
+    saved = _touch(case, user)
+    refusals = step_refusals(saved, step)
+    if refusals:
+        raise RefusedSave(refusals)
+    discard_draft(user=user, case=case, step=step)
+    return saved
 
 
-def form_step(form: ModelForm) -> str:
-    """The workup step a finding form belongs to."""
-    return getattr(form, "step", "")
-
-
-def _touch(case: Case, user: User) -> None:
+def _touch(case: Case, user: User) -> CasePathway:
     """Mark the case changed (without a new case version: its findings carry their own) and reclassify."""
     Case.objects.filter(pk=case.pk).update(updated_at=timezone.now(), updated_by=user)
-    refresh_classification(case)
+    return refresh_classification(case=case)
 
 
-def refresh_classification(case: Case) -> str:
-    """Recompute the classification the case list shows and filters on."""
-    fresh = with_record(Case.objects.filter(pk=case.pk)).get()
-    return store_classification(case, pathway_for_case(fresh))
+def refresh_classification(*, case: Case) -> CasePathway:
+    """Recompute the classification the case list shows and filters on; returns the pathway it comes from."""
+    result = pathway_for_case(with_record(Case.objects.filter(pk=case.pk)).get())
+    store_classification(case=case, result=result)
+    return result
 
 
-def store_classification(case: Case, result: CasePathway) -> str:
+def store_classification(*, case: Case, result: CasePathway) -> str:
     """Store the classification of a pathway already computed for the case (empty when there is none)."""
     code = result.pathway.classification.code if result.pathway else ""
     if code != case.classification:
@@ -234,7 +215,7 @@ def store_classification(case: Case, result: CasePathway) -> str:
 DRAFT_MAX_CHARACTERS = 100_000
 
 
-def save_draft(user: User, case: Case, step: str, data: dict[str, Any]) -> None:
+def save_draft(*, user: User, case: Case, step: str, data: dict[str, list[str]]) -> None:
     """Keep what the user typed on a step (form data as lists of values); an oversized draft is not kept."""
     # PostgreSQL's jsonb cannot hold NUL characters; no form accepts them anyway.
     clean = {key.replace("\x00", ""): [value.replace("\x00", "") for value in data[key]] for key in data}
@@ -247,21 +228,9 @@ def save_draft(user: User, case: Case, step: str, data: dict[str, Any]) -> None:
     WorkupDraft.objects.update_or_create(case=case, step=step, author=user, defaults={"data": clean})
 
 
-def discard_draft(user: User, case: Case, step: str) -> None:
+def discard_draft(*, user: User, case: Case, step: str) -> None:
     """Forget the unsaved input of one step."""
     WorkupDraft.objects.filter(case=case, step=step, author=user).delete()
-
-
-@transaction.atomic
-def save_treatment(user: User, case: Case, resection_form: ModelForm, lines: BaseModelFormSet) -> None:
-    """Save the treatment-history step: the resection (when given) and the lines of therapy."""
-    guard_version(resection_form)
-    if resection_form.has_changed() or resection_form.instance.pk:
-        record = resection_form.save(commit=False)
-        record.case = case
-        _stamp(record, user)
-        record.save()
-    save_rows(user, case, lines, "treatment")
 
 
 @transaction.atomic
@@ -282,7 +251,7 @@ def close_case(*, user: User, case: Case, reason: str) -> Case:
 
 
 @transaction.atomic
-def mark_ready(user: User, case: Case) -> list[GateItem]:
+def mark_ready(*, user: User, case: Case) -> list[GateItem]:
     """Put a case on the list of cases ready for the board, unless facts the pathway needs are missing."""
     gaps = readiness_gaps(pathway_for_case(case), case)
     if gaps:
@@ -290,17 +259,17 @@ def mark_ready(user: User, case: Case) -> list[GateItem]:
     case.status = CaseStatus.READY
     _stamp(case, user)
     case.save(update_fields=["status", "updated_at", "updated_by"])
-    discard_draft(user, case, "review")
+    discard_draft(user=user, case=case, step="review")
     return []
 
 
-def show_known_patient(user: User, known: KnownPatient) -> None:
+def show_known_patient(*, user: User, known: KnownPatient) -> None:
     """Record that the cases of a known MRN were shown to someone starting a new case."""
     for case in known.cases:
-        log_access(user, case, AccessEvent.Action.KNOWN_MRN)
+        log_access(user=user, case=case, action=AccessEvent.Action.KNOWN_MRN)
 
 
-def log_access(user: User, case: Case, action: str) -> None:
+def log_access(*, user: User, case: Case, action: str) -> None:
     """Record that a user read a case (page, pathway, history) or downloaded its PDF."""
     AccessEvent.objects.create(
         patient_id=case.patient_id, case=case, user=user if user.is_authenticated else None, action=action

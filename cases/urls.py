@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/history/", case_page.case_history_view, name="history"),
     path("<int:pk>/workup/<slug:step>/", workup.workup_step, name="workup"),
     path("<int:pk>/workup/<slug:step>/validate/", workup.workup_validate, name="workup_validate"),
+    path("<int:pk>/workup/<slug:step>/draft/", workup.workup_draft, name="workup_draft"),
     path("<int:pk>/workup/<slug:step>/discard/", workup.workup_discard, name="workup_discard"),
     path("access-report/", access_report.access_report, name="access_report"),
 ]

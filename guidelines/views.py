@@ -25,7 +25,7 @@ def _view_for(request: HttpRequest, pk: int) -> PathwayView:
 def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the case's pathway: classification, options, workup, follow-up and pictures."""
     view = _view_for(request, pk)
-    log_access(request.user, view.case, AccessEvent.Action.VIEW_PATHWAY)
+    log_access(user=request.user, case=view.case, action=AccessEvent.Action.VIEW_PATHWAY)
     changed = changed_since_discussion(view.case)
     return render(request, "pathway/page.html", {"view": view, "changed_since_discussion": changed})
 
@@ -35,7 +35,7 @@ def pathway_page(request: HttpRequest, pk: int) -> HttpResponse:
 def pathway_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The same pathway as a PDF; ?download=1 saves it instead of opening it in the browser."""
     view = _view_for(request, pk)
-    log_access(request.user, view.case, AccessEvent.Action.DOWNLOAD_PDF)
+    log_access(user=request.user, case=view.case, action=AccessEvent.Action.DOWNLOAD_PDF)
     response = HttpResponse(render_pathway_pdf(view, request), content_type="application/pdf")
     as_attachment = request.GET.get("download") == "1"
     response["Content-Disposition"] = content_disposition_header(as_attachment, view.pdf_filename)

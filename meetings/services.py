@@ -102,7 +102,7 @@ def update_meeting(
 ) -> Meeting:
     """Change when, where and which board (refused with what changed if the form's version is stale)."""
     meeting = _locked_meeting(meeting_id)
-    refuse_stale_save(meeting, loaded_version)
+    refuse_stale_save(current=meeting, loaded_version=loaded_version)
     meeting.board_name, meeting.starts_at = board_name, starts_at
     meeting.location, meeting.video_link = location, video_link
     meeting.full_clean()
@@ -177,7 +177,7 @@ def update_agenda_item(
     """Change the question for the board and the time the case is expected to take (refused if stale)."""
     meeting = _locked_meeting(meeting_id)
     item = _agenda_item(meeting, item_id)
-    refuse_stale_save(item, loaded_version)
+    refuse_stale_save(current=item, loaded_version=loaded_version)
     item.board_question, item.expected_minutes = board_question.strip(), expected_minutes
     item.full_clean(exclude=["meeting", "case"])
     _stamp(item, user)
@@ -264,7 +264,7 @@ def record_decision(
     """
     item = AgendaItem.objects.select_for_update().select_related("case").get(pk=item_id)
     existing = Decision.objects.filter(agenda_item=item).first()
-    refuse_stale_save(existing, loaded_version)
+    refuse_stale_save(current=existing, loaded_version=loaded_version)
     decision = existing or Decision(agenda_item=item)
     decision.option_code = option.code if option else ""
     decision.option_text = option.text if option else ""

@@ -43,7 +43,7 @@ def write_new_records(
     records = with_record(Case.objects.filter(pk__in=[case.pk for case in new_cases])).in_bulk()
     pathways = {case.pk: pathway_for_case(records[case.pk]) for case in new_cases}
     for case in new_cases:
-        store_classification(case, pathways[case.pk])  # type: ignore[arg-type]
+        store_classification(case=case, result=pathways[case.pk])
     now = timezone.now()
     for model, rows in created.items():
         history = getattr(model, "history", None)

@@ -86,7 +86,12 @@ class Patient(Authored):
         indexes = [models.Index(fields=["family_name", "given_name"])]
 
     def __str__(self) -> str:
-        return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
+        return f"{self.display_name} ({self.mrn})"
+
+    @property
+    def display_name(self) -> str:
+        """How pages name the patient: "FAMILY, Given"."""
+        return f"{self.family_name.upper()}, {self.given_name}"
 
     def clean(self) -> None:
         if self.pk and self.date_of_birth:
@@ -151,6 +156,11 @@ class Finding(Authored):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def related_name(cls) -> str:
+        """Where a case holds its findings of this kind (its default_related_name: case.pathology_reports)."""
+        return str(cls._meta.default_related_name)
 
     @classmethod
     def clinical_date_fields(cls) -> list[models.DateField[Any, Any]]:

@@ -50,7 +50,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) -> dict[str, Any]:
     case = get_object_or_404(with_record(Case.objects.filter(pk=pk).select_related("responsible_clinician")))
     case_pathway = pathway_for_case(case)
-    log_access(request.user, case, AccessEvent.Action.VIEW_CASE)
+    log_access(user=request.user, case=case, action=AccessEvent.Action.VIEW_CASE)
     return {
         "close_form": close_form,
         "case": case,
@@ -73,7 +73,7 @@ def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) ->
 def case_history_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The History tab: every change to the case's record with author and old/new values, and who read it."""
     case = get_object_or_404(Case.objects.select_related("patient"), pk=pk)
-    log_access(request.user, case, AccessEvent.Action.VIEW_HISTORY)
+    log_access(user=request.user, case=case, action=AccessEvent.Action.VIEW_HISTORY)
     context = {
         "case": case,
         "entries": case_history(case),

@@ -63,20 +63,17 @@ function applyConditionalFields(root) {
   });
 }
 
-// Validate once a field has changed: the server keeps the draft and answers with the field
-// (and its message), the progress bar and the live pathway as out-of-band swaps.
-// Validations run one after the other, and a save, a step change or a discard waits for them:
-// otherwise a draft saved by a late validation would come back after the step was saved.
+// Once a field has changed, the step's input is kept as a draft (its own route, answering 204) and then
+// validated: the server answers with the field (and its message), the progress bar and the live pathway
+// as out-of-band swaps, and writes nothing. Draft then validation, one change after the other, and a save,
+// a step change or a discard waits for them: otherwise a draft saved late would come back after the step
+// was saved.
 let validations = Promise.resolve();
 let validationsPending = 0;
 const VALIDATION_WAIT_MS = 5000;
 
-function validateField(field) {
-  const form = field.form;
-  const url = form.dataset.validateUrl;
-  // The form's values are sent from the body, not from the (boosted) form: a boosted source would
-  // push the validation URL into the address bar.
-  const values = { _changed: field.name };
+function formValues(form) {
+  const values = {};
   new FormData(form).forEach((value, key) => {
     if (key in values) {
       values[key] = [].concat(values[key], value);
@@ -84,9 +81,21 @@ function validateField(field) {
       values[key] = value;
     }
   });
+  return values;
+}
+
+function validateField(field) {
+  const form = field.form;
+  // The form's values are sent from the body, not from the (boosted) form: a boosted source would
+  // push the validation URL into the address bar.
+  const draft = formValues(form);
+  const values = { ...draft, _changed: field.name };
+  const send = (url, sent) => htmx.ajax("POST", url, { source: document.body, values: sent, swap: "none" });
   validationsPending += 1;
   validations = validations
-    .then(() => htmx.ajax("POST", url, { source: document.body, values: values, swap: "none" }))
+    .then(() => (form.dataset.draftUrl ? send(form.dataset.draftUrl, draft) : undefined))
+    .catch(() => undefined)
+    .then(() => send(form.dataset.validateUrl, values))
     .catch(() => undefined)
     .finally(() => {
       validationsPending -= 1;

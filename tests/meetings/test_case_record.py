@@ -110,7 +110,7 @@ def test_an_edit_after_the_discussion_is_flagged_until_the_board_discusses_the_c
         assert "Changed since the board discussed" not in clinician_client.get(url).text
 
     # A status change alone (ready for another board) is workflow, not a change to the record.
-    assert case_services.mark_ready(clinician, Case.objects.get(pk=case.pk)) == []
+    assert case_services.mark_ready(user=clinician, case=Case.objects.get(pk=case.pk)) == []
     assert changed_since_discussion(Case.objects.get(pk=case.pk)) is None
 
     report = case.pathology_reports.get()

@@ -29,6 +29,7 @@ POLICY = {
     "cases:new": EDITORS,
     "cases:workup": EDITORS,
     "cases:workup_validate": EDITORS,
+    "cases:workup_draft": EDITORS,
     "cases:workup_discard": EDITORS,
     "cases:access_report": PRIVACY_OFFICER,
     "cases:close": EDITORS,

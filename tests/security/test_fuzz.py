@@ -515,7 +515,7 @@ def test_changing_the_primary_site_keeps_the_record_valid(clinician_client, fuzz
     assert_every_record_valid()
 
 
-@pytest.mark.parametrize("endpoint", ["cases:workup", "cases:workup_validate"])
+@pytest.mark.parametrize("endpoint", ["cases:workup", "cases:workup_validate", "cases:workup_draft"])
 def test_nul_character_in_a_form_is_not_a_server_error(clinician_client, fuzz_cases, endpoint):
     """Found by the fuzzer on PostgreSQL: a NUL character in any input was a server error (jsonb drafts)."""
     url = reverse(endpoint, args=[fuzz_cases[1].pk, "clinical"])

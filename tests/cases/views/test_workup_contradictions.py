@@ -60,6 +60,17 @@ def test_staging_localized_against_distant_sites_is_refused_on_the_staging_step(
     assert str(saved).endswith("Metastatic")
 
 
+def test_the_refused_step_lists_the_contradiction_and_the_live_panel_has_no_plan(
+    clinician_client, case_with_metastases
+):
+    url = reverse("cases:workup", args=[case_with_metastases.pk, "staging"])
+    response = clinician_client.post(url, staging_post(case_with_metastases, extent="localized"))
+    assert response.status_code == 422
+    assert 'data-testid="step-contradictions"' in response.text
+    assert "No pathway: the record contradicts itself." in response.text
+    assert WorkupDraft.objects.get(case=case_with_metastases, step="staging").data["extent"] == ["localized"]
+
+
 def test_a_consistent_staging_saves(clinician_client, case_with_metastases):
     url = reverse("cases:workup", args=[case_with_metastases.pk, "staging"])
     response = clinician_client.post(url, staging_post(case_with_metastases, tumor_size_cm="3.5"))
@@ -130,10 +141,10 @@ def test_an_unusual_combination_is_warned_on_the_pathway_page(clinician_client):
 
 def test_an_oversized_draft_is_not_kept(clinician_client, case_with_metastases):
     """A forged post of 200,000 characters is refused by the form and leaves no draft behind."""
-    url = reverse("cases:workup_validate", args=[case_with_metastases.pk, "patient"])
-    clinician_client.post(url, {"case-board_question": "x" * 200_000, "_changed": "case-board_question"})
+    url = reverse("cases:workup_draft", args=[case_with_metastases.pk, "patient"])
+    clinician_client.post(url, {"case-board_question": "x" * 200_000})
     assert not WorkupDraft.objects.filter(case=case_with_metastases, step="patient").exists()
-    clinician_client.post(url, {"case-board_question": "Adjuvant?", "_changed": "case-board_question"})
+    clinician_client.post(url, {"case-board_question": "Adjuvant?"})
     assert WorkupDraft.objects.get(case=case_with_metastases, step="patient").data["case-board_question"] == [
         "Adjuvant?"
     ]

@@ -150,13 +150,42 @@ def test_live_panel_follows_unsaved_differentiation(clinician_client, case):
     assert PathologyReport.objects.get(case=case).differentiation == "poor"
 
 
-def test_draft_restored_then_discarded(clinician_client, case):
+def test_validation_writes_no_draft(clinician_client, case):
     validate = reverse("cases:workup_validate", args=[case.pk, "clinical"])
-    clinician_client.post(validate, {"assessed_on": "2026-10-06", "ecog": "3", "_changed": "ecog"})
+    response = clinician_client.post(validate, {"assessed_on": "2026-10-06", "ecog": "3", "_changed": "ecog"})
+    assert response.status_code == 200
+    assert not WorkupDraft.objects.filter(case=case).exists()
+
+
+def test_draft_restored_then_discarded(clinician_client, case):
+    draft = reverse("cases:workup_draft", args=[case.pk, "clinical"])
+    assert clinician_client.post(draft, {"assessed_on": "2026-10-06", "ecog": "3"}).status_code == 204
     page = clinician_client.get(reverse("cases:workup", args=[case.pk, "clinical"]))
     assert "Unsaved input restored" in page.text and 'value="3"' in page.text
     clinician_client.post(reverse("cases:workup_discard", args=[case.pk, "clinical"]))
     assert not WorkupDraft.objects.filter(case=case).exists()
+
+
+@pytest.mark.parametrize("step", ["review", "nonsense"])
+def test_a_step_without_forms_keeps_no_draft(clinician_client, case, step):
+    response = clinician_client.post(reverse("cases:workup_draft", args=[case.pk, step]), {"x": "1"})
+    assert response.status_code == 404
+    assert not WorkupDraft.objects.filter(case=case).exists()
+
+
+def test_more_lines_of_therapy_than_the_engine_takes_are_refused_on_save(clinician_client, case):
+    """The save route runs the engine's validation of the facts: 31 lines are one more than the contract."""
+    data = {"lines-TOTAL_FORMS": "31", "lines-INITIAL_FORMS": "0"}
+    for index in range(31):
+        data[f"lines-{index}-regimen"] = "captem"
+        data[f"lines-{index}-started_on"] = (
+            datetime.date(2025, 1, 1) + datetime.timedelta(days=index)
+        ).isoformat()
+    response = clinician_client.post(reverse("cases:workup", args=[case.pk, "treatment"]), data)
+    assert response.status_code == 422
+    assert "prior_systemic_therapy: 31 lines given; at most 30 are accepted" in response.text
+    assert case.treatment_lines.count() == 0
+    assert WorkupDraft.objects.get(case=case, step="treatment").data["lines-TOTAL_FORMS"] == ["31"]
 
 
 def test_imaging_rows_add_edit_remove(clinician_client, case):
