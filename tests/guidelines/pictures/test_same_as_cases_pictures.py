@@ -7,12 +7,17 @@ import pytest
 
 import cases.pictures as old
 import guidelines.pictures as new
+from cases.facts import with_record
+from cases.models import Case
 from cases.pathway import pathway_for_case
 from tests.factories import CaseFactory, ImagingStudyFactory, ResectionFactory, TreatmentLineFactory
-from tests.guidelines.pictures.conftest import loaded
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 21)
+
+
+def loaded(case: Case) -> Case:
+    return with_record(Case.objects.filter(pk=case.pk)).get()
 
 
 def structure(svg: str) -> tuple:
