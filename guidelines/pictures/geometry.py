@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-FONT = "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif"  # DejaVu: what WeasyPrint finds on Debian
+FONT = "DejaVu Sans, Segoe UI, Helvetica, Arial, sans-serif"
 NAVY = "#0a3d7a"
 GREY_FILL = "#f1f3f5"
 GREY_LINE = "#c4cad0"

@@ -38,7 +38,7 @@ MODALITY_SHORT = {
 
 
 def short_date(day: date) -> str:
-    """ "2 Mar 2026"."""
+    """A date as "2 Mar 2026"."""
     return format_date(day, "j M Y")
 
 
