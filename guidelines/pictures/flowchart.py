@@ -8,7 +8,8 @@ from typing import Any
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
-from cases.models import choices as ch
+from guidelines import codes
+from guidelines.codes import CodeSet
 from guidelines.engine import Pathway
 from guidelines.engine.context import site_group
 from guidelines.pictures.geometry import (
@@ -59,7 +60,7 @@ class Route:
             grade.append(f"Ki-67 {facts['ki67_percent']:g}%")
         if facts.get("mitoses_per_2mm2") is not None:
             grade.append(f"mitoses {facts['mitoses_per_2mm2']:g}")
-        sites = [ch.MetastaticSite(site).label.lower() for site in facts.get("metastatic_sites") or []]
+        sites = [codes.METASTATIC_SITE.label(site).lower() for site in facts.get("metastatic_sites") or []]
         extent_caption = facts.get("figo_stage") and f"FIGO {facts['figo_stage']}" or ", ".join(sites)
         decision_caption = ""
         counts: dict[str, int] = {}
@@ -69,59 +70,43 @@ class Route:
                 decision_caption = f"choosing line {decision.line}"
             elif decision.code == "after_resection":
                 margin = facts.get("resection_margin")
-                shown = ch.Margin(margin).label if margin in ch.Margin.values else margin
+                shown = codes.MARGIN.label(margin) if margin in codes.MARGIN else margin
                 decision_caption = f"margin {shown}"
             for item in pathway.recommendations:
                 counts[item.status] = counts.get(item.status, 0) + 1
         stages = (
             Stage(
                 "Differentiation",
-                (("well", "Well"), ("poor", "Poor"), ("indeterminate", "Indeterminate")),
+                _branches(codes.DIFFERENTIATION),
                 (differentiation,) if differentiation else (),
-                ch.Morphology(morphology).label.lower() if morphology in ("small_cell", "large_cell") else "",
+                codes.MORPHOLOGY.label(morphology).lower()
+                if morphology in ("small_cell", "large_cell")
+                else "",
             ),
             Stage(
                 "Classification",
-                (
-                    ("g3_net", "G3 NET"),
-                    ("nec", "NEC"),
-                    ("high_grade_indeterminate", "Type unresolved"),
-                    ("not_high_grade", "Not high grade"),
-                ),
+                _branches(codes.CLASSIFICATION),
                 (pathway.classification.code,) if pathway else (),
                 ", ".join(grade),
                 pending="not computed",
             ),
             Stage(
                 "Extent",
-                (
-                    ("localized", "Localized"),
-                    ("locally_advanced", "Locally advanced"),
-                    ("metastatic", "Metastatic"),
-                ),
+                _branches(codes.EXTENT),
                 (extent,) if extent and not outside else (),
                 "" if outside else extent_caption,
                 skipped=outside,
             ),
             Stage(
                 "Site group",
-                (
-                    ("pancreatic", "Pancreatic"),
-                    ("gastrointestinal", "Gastrointestinal"),
-                    ("gynecologic", "Gynecologic"),
-                    ("unknown", "Unknown primary"),
-                ),
+                _branches(codes.SITE_GROUP),
                 () if outside else (site_group(facts["primary_site"]),),
-                "" if outside else ch.PrimarySite(facts["primary_site"]).label.lower(),
+                "" if outside else codes.PRIMARY_SITE.label(facts["primary_site"]).lower(),
                 skipped=outside,
             ),
             Stage(
                 "Decision point",
-                (
-                    ("initial", "Initial"),
-                    ("after_resection", "After resection"),
-                    ("after_progression", "After progression"),
-                ),
+                _branches(codes.DECISION_POINT),
                 (pathway.decision_point.code,) if pathway and not outside else (),
                 decision_caption,
                 skipped=outside,
@@ -131,14 +116,10 @@ class Route:
                 "Options",  # the codes are statuses, so chosen boxes take the status colours
                 tuple(
                     (status, f"{label} ({counts[status]})" if pathway else label)
-                    for status, label in (
-                        ("recommended", "Recommended"),
-                        ("consider", "Consider"),
-                        ("not_recommended", "Not recommended"),
-                    )
+                    for status, label in _branches(codes.RECOMMENDATION_STATUS)
                     if not pathway or counts.get(status)
                 ),
-                tuple(status for status in STATUS_COLOURS if counts.get(status)),
+                tuple(status for status in codes.RECOMMENDATION_STATUS.values if counts.get(status)),
                 "outside these recommendations" if outside else "",
                 pending="not computed",
             ),
@@ -156,6 +137,11 @@ class Route:
             chosen = ", ".join(labels[code] for code in stage.chosen if code in labels)
             parts.append(chosen or f"{stage.title.lower()} {stage.pending}")
         return " → ".join(parts)
+
+
+def _branches(code_set: CodeSet) -> tuple[tuple[str, str], ...]:
+    """A stage's branches: each code with its short label (boxes are narrow)."""
+    return tuple((code.value, code.short_label) for code in code_set)
 
 
 MIN_COLUMN = 112

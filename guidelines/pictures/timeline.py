@@ -11,6 +11,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 
 from cases.models import Case
+from guidelines import codes
 from guidelines.pictures.geometry import FONT, GREY_LINE, GREY_TEXT, INK, NAVY, Text, svg_number, text_width
 
 TEMPLATE = "guidelines/pictures/timeline.svg"
@@ -26,15 +27,6 @@ PATHOLOGY_PURPLE = "#6f42c1"
 IMAGING_BLUE = "#0d6efd"
 PROGRESSION_RED = "#b02a37"
 GRID_GREY = "#e9ecef"
-MODALITY_SHORT = {
-    "ct": "CT",
-    "mri": "MRI",
-    "sstr_pet": "SSTR PET",
-    "fdg_pet": "FDG PET",
-    "brain_mri": "Brain MRI",
-    "endoscopy": "Endoscopy",
-    "ultrasound": "US",
-}
 
 
 def short_date(day: date) -> str:
@@ -94,11 +86,11 @@ class Chronology:
             imaging=tuple(
                 Event(
                     study.study_date,
-                    MODALITY_SHORT.get(study.modality, study.modality),
+                    codes.MODALITY.short_labels.get(study.modality, study.modality),
                     f"{study.get_modality_display()} {short_date(study.study_date)}",
                 )
                 for study in case.imaging_studies.all()
-                if study.performed
+                if study.performed and study.study_date  # a performed study has a date (ImagingStudy.clean)
             ),
             resections=tuple(
                 Event(
