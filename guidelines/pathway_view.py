@@ -11,12 +11,12 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.shortcuts import get_object_or_404
 from django.utils.safestring import SafeString
 
-from cases import pictures
 from cases.facts import with_record
 from cases.facts_table import FactRow, fact_rows
 from cases.models import Case, Patient
 from cases.pathway import pathway_for_case
 from cases.workup import ConflictItem, conflict_items
+from guidelines import pictures
 from guidelines.classification_view import ClassificationView, classification_view
 from guidelines.codes import SITE_GROUP, fact_value_label
 from guidelines.engine import ENGINE_VERSION, GUIDELINE, Pathway

@@ -18,7 +18,6 @@ from cases.forms import CloseCaseForm
 from cases.history import case_history
 from cases.models import AccessEvent, Case
 from cases.pathway import pathway_for_case
-from cases.pictures import treatment_timeline_svg
 from cases.services import log_access
 from cases.workup import progress, readiness_gaps
 
@@ -64,7 +63,6 @@ def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) ->
         "clinical": list(case.clinical_statuses.all()),
         "resections": list(case.resections.all()),
         "lines": list(case.treatment_lines.all()),
-        "timeline_svg": treatment_timeline_svg(case),
         "changed_since_discussion": changed_since_discussion(case),
     }
 
