@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
@@ -386,6 +387,10 @@ class TreatmentLineForm(StepForm):
         widgets = {"started_on": DateInput(), "ended_on": DateInput(), "progression_date": DateInput()}
 
 
+# A formset row's field in the form data: "studies-0-study_date".
+ROW_FIELD = re.compile(r"(?P<prefix>[a-z_]+)-(?P<index>\d+)-")
+
+
 class CaseRowsFormSet(BaseModelFormSet):
     """Rows of one case (imaging studies or treatment lines): add, edit, remove."""
 
@@ -396,7 +401,12 @@ class CaseRowsFormSet(BaseModelFormSet):
         total, initial = counts.get("TOTAL_FORMS"), counts.get("INITIAL_FORMS")
         if total is None or initial is None:
             return  # the management form's own error is shown
-        if initial < 0 or total < initial:
+        # Rows sent beyond the count would be dropped without a word: a forged count, refused like one.
+        beyond = any(
+            (row := ROW_FIELD.match(key)) and row["prefix"] == self.prefix and int(row["index"]) >= total
+            for key in self.data
+        )
+        if initial < 0 or total < initial or beyond:
             raise ValidationError(
                 f"Number of rows (TOTAL_FORMS {total}, INITIAL_FORMS {initial}) is not valid: "
                 "reload the page and enter your changes again."

@@ -330,6 +330,22 @@ def test_a_negative_form_count_is_refused_not_reported_saved(clinician_client, t
     assert ImagingStudy.objects.filter(case=study.case).count() == 1
 
 
+def test_a_row_sent_beyond_the_form_count_is_refused_not_dropped(clinician_client):
+    """Found by the fuzzer: TOTAL_FORMS=0 with a row's fields saved nothing and said "saved"."""
+    case = CaseFactory()
+    data = {
+        "studies-TOTAL_FORMS": "0",
+        "studies-INITIAL_FORMS": "0",
+        "studies-0-modality": "ct",
+        "studies-0-study_date": "2026-01-05",
+        "studies-0-performed": "on",
+    }
+    response = clinician_client.post(workup(case, "imaging"), data)
+    assert response.status_code == 422
+    assert "Number of rows (TOTAL_FORMS 0, INITIAL_FORMS 0)" in response.text
+    assert not ImagingStudy.objects.filter(case=case).exists()
+
+
 def test_a_one_megabyte_board_question_is_refused(clinician_client):
     data = {**NEW, "patient-mrn": "BIG-1", "case-board_question": "x" * 1_000_000}
     response = clinician_client.post(reverse("cases:new"), data)
