@@ -50,7 +50,7 @@ bench: $(STAMP)
 
 # 100,000 hostile inputs through `manage.py pathway` in-process (2 x 50,000; `make test` runs 300), with counts.
 fuzz: $(STAMP)
-	PATHWAY_FUZZ_EXAMPLES=50000 $(BIN)/pytest tests/guidelines/test_pathway_fuzz.py -q -s -p no:cacheprovider
+	PATHWAY_FUZZ_EXAMPLES=50000 $(BIN)/pytest tests/guidelines/management/test_pathway_fuzz.py -q -s -p no:cacheprovider
 
 # Keeps db.sqlite3: it holds whatever you entered in the local demo.
 clean:

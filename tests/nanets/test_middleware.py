@@ -22,7 +22,7 @@ from cases import roles
 from nanets.middleware import ACTIVE_KEY, STARTED_KEY, LoopbackOnlyMiddleware, NoStoreMiddleware
 from tests.factories import UserFactory
 from tests.meetings.factories import MeetingFactory
-from tests.security.test_authorization_matrix import POLICY, objects, url_for  # noqa: F401 - objects is a fixture
+from tests.nanets.test_urls_authorization import POLICY, objects, url_for  # noqa: F401 - objects is a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 

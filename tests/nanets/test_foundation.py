@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from cases.management.commands.seed_demo import DEMO_PASSWORD, DEMO_USERS
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.django_db
 
@@ -242,7 +242,7 @@ def test_offline_command_runs_without_secret_key_but_server_refuses():
 
 def test_vendored_bootstrap_carries_its_licence_and_version():
     """Static files are vendored with their licence and version; no package builds them at install time."""
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     vendored = root / "static" / "bootstrap"
     assert "The MIT License" in (vendored / "LICENSE").read_text(encoding="utf-8")
     version = (vendored / "VERSION.md").read_text(encoding="utf-8").splitlines()[0]

@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from tests.guidelines.engine.test_consistency import CONFLICTS
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NEC = {"primary_site": "colon", "differentiation": "poor", "morphology": "small_cell", "ki67_percent": 80}
 CERVIX = {**NEC, "primary_site": "cervix"}
 NET = {"primary_site": "pancreas", "differentiation": "well", "ki67_percent": 30}

@@ -12,7 +12,7 @@ from unittest import mock
 import pytest
 from django.core.management import call_command
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 VIGNETTE = ROOT / "tests" / "vignettes" / "P01.json"
 FACTS = json.loads(VIGNETTE.read_text(encoding="utf-8"))["facts"]
 

@@ -16,8 +16,8 @@ from jsonschema import Draft202012Validator
 
 from guidelines.engine.catalogue import CATALOGUE, TREATMENT_CODES
 from guidelines.engine.facts import SCHEMA
+from tests.guidelines.management.test_pathway_command import Outcome, call_pathway
 from tests.guidelines.strategies import prior_lines, raw_facts
-from tests.guidelines.test_pathway_command import Outcome, call_pathway
 
 EXAMPLES = int(os.environ.get("PATHWAY_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
