@@ -37,8 +37,8 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@# mypy is configured for the pure-Python guideline engine only.
-	@if [ -d guidelines/engine ]; then $(BIN)/mypy; else echo "mypy: guidelines/engine not present, skipped"; fi
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Production-like server (gunicorn + task worker, DEBUG off) on loopback: see bench/serve.sh.
 serve: $(STAMP)
