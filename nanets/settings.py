@@ -226,7 +226,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Bootstrap is vendored in static/vendor/bootstrap (static/vendor/bootstrap/VERSION.md): no CDN, works offline.
+# Bootstrap is vendored in static/vendor/bootstrap (its VERSION.md, LICENSE): no CDN, works offline.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # Hashed, compressed file names need `collectstatic`, which production runs at deploy

@@ -243,7 +243,7 @@ def test_offline_command_runs_without_secret_key_but_server_refuses():
 def test_vendored_bootstrap_carries_its_licence_and_version():
     """Static files are vendored with their licence and version; no package builds them at install time."""
     root = Path(__file__).resolve().parents[2]
-    vendored = root / "static" / "bootstrap"
+    vendored = root / "static" / "vendor" / "bootstrap"
     assert "The MIT License" in (vendored / "LICENSE").read_text(encoding="utf-8")
     version = (vendored / "VERSION.md").read_text(encoding="utf-8").splitlines()[0]
     for asset in ("css/bootstrap.min.css", "js/bootstrap.bundle.min.js"):
