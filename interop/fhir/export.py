@@ -55,7 +55,9 @@ def bundle_for_case(case: Case) -> dict[str, Any]:
         resources += _panel(report, build.fhir_date(report.specimen_date), patient, primary)
     for study in studies:
         resources.append(imaging[study.pk])
-        resources += _members_of(imaging[study.pk], study, build.fhir_date(study.study_date), patient, primary)
+        resources += _members_of(
+            imaging[study.pk], study, build.fhir_date(study.study_date), patient, primary
+        )
     for result in _in_entry_order(case.molecular_results.all()):
         when = build.fhir_date(result.result_date)
         members = _facts(result, when, patient, primary)

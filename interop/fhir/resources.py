@@ -278,7 +278,9 @@ def genomics_report(result: MolecularResult, subject: Resource, members: list[Re
             "id": resource_id("molecularresult", result.pk),
             # registered: ordered, no result yet (tests pending or not done).
             "status": "final" if result.has_result else "registered",
-            "code": concept(codes.GENETIC_ANALYSIS_REPORT, codes.record_code(MolecularResult), text=str(result)),
+            "code": concept(
+                codes.GENETIC_ANALYSIS_REPORT, codes.record_code(MolecularResult), text=str(result)
+            ),
             "subject": reference(subject),
             "effectiveDateTime": fhir_date(result.result_date),
             "result": [reference(member) for member in members],
@@ -330,7 +332,9 @@ def medication_administration(line: TreatmentLine, subject: Resource, primary: R
         "category": concept(codes.record_code(TreatmentLine)),
         "medicationCodeableConcept": concept(regimen, text=regimen.display),
         "subject": reference(subject),
-        "effectivePeriod": _dropped_none({"start": fhir_date(line.started_on), "end": fhir_date(line.ended_on)}),
+        "effectivePeriod": _dropped_none(
+            {"start": fhir_date(line.started_on), "end": fhir_date(line.ended_on)}
+        ),
         "reasonReference": [reference(primary)],
     }
 
