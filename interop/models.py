@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -15,19 +17,25 @@ class FhirImport(models.Model):
     for the clinician to review step by step. Kept with the case (protected), like its history.
     """
 
-    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="fhir_import")
-    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    imported_at = models.DateTimeField(auto_now_add=True)
+    case: models.OneToOneField[Case, Case] = models.OneToOneField(
+        Case, on_delete=models.PROTECT, related_name="fhir_import"
+    )
+    imported_by: models.ForeignKey[Any, Any] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)
     # Bundle.identifier (system|value) or Bundle.id, to recognise the same Bundle again.
-    bundle_identifier = models.CharField(max_length=300, blank=True)
+    bundle_identifier: models.CharField[str, str] = models.CharField(max_length=300, blank=True)
     # False: the Bundle's cancer is not a high-grade GEP or gynecologic NEN (demographics and ECOG only).
-    covered = models.BooleanField(default=True)
+    covered: models.BooleanField[bool, bool] = models.BooleanField(default=True)
     # [{"step", "record", "sources"}]: each record prefilled, its workup step and the resources it came from.
     imported = models.JSONField(default=list)
     # [{"source", "what", "reason"}]: each resource or fact of the Bundle that did not map.
     unmapped = models.JSONField(default=list)
     # Plain sentences for the clinician (e.g. the condition is not covered, a default that needs checking).
     notices = models.JSONField(default=list)
+
+    case_id: int
 
     class Meta:
         ordering = ["-imported_at"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.text import capfirst
 
 from cases.models.choices import MetastaticSite, PrimarySite
 
@@ -156,7 +157,7 @@ FIGO_STAGES = {
 
 # ICD-O-3 topography of the primary sites the app covers (WHO ICD-O-3; system as mCODE STU3 names it).
 # vulva_vagina has no single code: it travels under the app's code only.
-PRIMARY_TOPOGRAPHY = {
+PRIMARY_TOPOGRAPHY: dict[str, Code] = {
     PrimarySite.PANCREAS: Code(ICD_O_3, "C25.9", "Pancreas, NOS"),
     PrimarySite.ESOPHAGUS: Code(ICD_O_3, "C15.9", "Esophagus, NOS"),
     PrimarySite.STOMACH: Code(ICD_O_3, "C16.9", "Stomach, NOS"),
@@ -226,7 +227,7 @@ SNOMED_SITES: dict[str, str] = {
 }
 
 # ICD-O-3 topography of the metastatic sites (the app's "other" has none).
-METASTATIC_TOPOGRAPHY = {
+METASTATIC_TOPOGRAPHY: dict[str, Code] = {
     MetastaticSite.LIVER: Code(ICD_O_3, "C22.0", "Liver"),
     MetastaticSite.BONE: Code(ICD_O_3, "C41.9", "Bone, NOS"),
     MetastaticSite.LUNG: Code(ICD_O_3, "C34.9", "Lung, NOS"),
@@ -333,7 +334,7 @@ def metastasis_site(system: str, code: str) -> str | None:
 
 def field_label(model: type[models.Model], name: str) -> str:
     """A field's label as the forms show it."""
-    return str(model._meta.get_field(name).verbose_name).capitalize()
+    return capfirst(str(getattr(model._meta.get_field(name), "verbose_name", name)))
 
 
 def fact_code(model: type[models.Model], name: str) -> Code:
@@ -343,11 +344,10 @@ def fact_code(model: type[models.Model], name: str) -> Code:
 
 def record_code(model: type[models.Model]) -> Code:
     """The app's code of a kind of record (e.g. pathologyreport, "Pathology report")."""
-    return Code(RECORD_SYSTEM, model._meta.model_name or "", str(model._meta.verbose_name).capitalize())
+    return Code(RECORD_SYSTEM, model._meta.model_name or "", capfirst(str(model._meta.verbose_name)))
 
 
 def value_code(model: type[models.Model], name: str, value: str) -> Code:
     """The app's code of one coded value of a field, with the label the app shows for it."""
-    field = model._meta.get_field(name)
-    labels = dict(field.flatchoices) if getattr(field, "flatchoices", None) else {}
+    labels = dict(getattr(model._meta.get_field(name), "flatchoices", None) or ())
     return Code(value_system(name), value, str(labels.get(value, value)))

@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cases.audit import record_reads
 from cases.facts import SITE_ORDER, with_record
-from cases.models import Case, Finding
+from cases.models import (
+    AccessEvent,
+    Case,
+    ClinicalStatus,
+    Finding,
+    ImagingStudy,
+    MolecularResult,
+    PathologyReport,
+    Resection,
+    StagingAssessment,
+    TreatmentLine,
+)
 from interop.fhir import codes
 from interop.fhir import resources as build
 from interop.fhir.resources import Resource
 from meetings.models import Decision
+
+logger = logging.getLogger(__name__)
+# The read trail's event of a FHIR export: the whole record was read. "Viewed the case" until
+# cases.AccessEvent gains an action of its own for it.
+EXPORT_ACTION = AccessEvent.Action.VIEW_CASE
+
+
+def export_bundles(*, user: AbstractBaseUser | AnonymousUser, cases: QuerySet[Case]) -> list[dict[str, Any]]:
+    """The FHIR Bundle of each case, the reads recorded (one access event per case)."""
+    chosen = list(cases_for_export(cases.order_by("pk")))
+    record_reads(user, EXPORT_ACTION, chosen)
+    logger.info("export_fhir: exported %d case(s)", len(chosen))
+    return [bundle_for_case(case) for case in chosen]
 
 
 def cases_for_export(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -21,17 +48,21 @@ def cases_for_export(cases: QuerySet[Case]) -> QuerySet[Case]:
     return with_record(cases)
 
 
-def _in_entry_order(rows: Iterable[Finding]) -> list[Any]:
-    """Records in the order they were entered, so an import recreates the same latest one."""
+def records_of(case: Case, model: type[Finding]) -> list[Any]:
+    """A case's (prefetched) records of one kind in the order they were entered.
+
+    An import creates them in this order, so the same record is the latest one again.
+    """
+    rows: Iterable[Finding] = getattr(case, str(model._meta.default_related_name)).all()
     return sorted(rows, key=lambda row: (row.created_at, row.pk))
 
 
 def bundle_for_case(case: Case) -> dict[str, Any]:
     """The case's record as a FHIR collection Bundle (plain JSON), every resource referenced by urn:uuid."""
     patient = build.patient_resource(case.patient)
-    pathology = _in_entry_order(case.pathology_reports.all())
-    staging = _in_entry_order(case.staging_assessments.all())
-    studies = _in_entry_order(case.imaging_studies.all())
+    pathology = records_of(case, PathologyReport)
+    staging = records_of(case, StagingAssessment)
+    studies = records_of(case, ImagingStudy)
     latest_pathology = max(pathology, key=lambda row: (row.specimen_date, row.created_at), default=None)
     staged = [row for row in staging if row.figo_stage]
     latest_figo = max(staged, key=lambda row: (row.assessed_on, row.created_at), default=None)
@@ -58,20 +89,20 @@ def bundle_for_case(case: Case) -> dict[str, Any]:
         resources += _members_of(
             imaging[study.pk], study, build.fhir_date(study.study_date), patient, primary
         )
-    for result in _in_entry_order(case.molecular_results.all()):
+    for result in records_of(case, MolecularResult):
         when = build.fhir_date(result.result_date)
         members = _facts(result, when, patient, primary)
         resources += [build.genomics_report(result, patient, members), *members]
     for assessment in staging:
         resources += _panel(assessment, build.fhir_date(assessment.assessed_on), patient, primary)
-    for status in _in_entry_order(case.clinical_statuses.all()):
+    for status in records_of(case, ClinicalStatus):
         resources += _panel(status, build.fhir_date(status.assessed_on), patient, primary)
-    for resection in _in_entry_order(case.resections.all()):
+    for resection in records_of(case, Resection):
         procedure = build.resection_procedure(resection, patient, primary)
         resources.append(procedure)
         when = build.fhir_date(resection.resected_on)
         resources += _members_of(procedure, resection, when, patient, primary)
-    for line in _in_entry_order(case.treatment_lines.all()):
+    for line in records_of(case, TreatmentLine):
         administration = build.medication_administration(line, patient, primary)
         resources.append(administration)
         when = build.fhir_date(line.started_on)

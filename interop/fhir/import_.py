@@ -19,6 +19,7 @@ from django.forms import BaseForm, BaseModelFormSet, ModelForm
 from django.http import QueryDict
 
 from cases import services
+from cases.exchange import ImportRejected, read_document
 from cases.facts import with_record
 from cases.forms import (
     CaseForm,
@@ -44,14 +45,14 @@ from cases.models import (
 )
 from cases.pathway import pathway_for_case
 from interop.fhir import reading
-from interop.fhir.reading import BundleRefused, Draft, Problem, Reading, Unmapped
+from interop.fhir.reading import BundleRefused, Draft, FormValue, Problem, Reading, Unmapped
 from interop.models import FhirImport
 
 logger = logging.getLogger(__name__)
 
 # The history's change reason of every record an import creates (the History tab's marker).
 CHANGE_REASON = "Imported from a FHIR Bundle"
-SINGLE_FORMS: dict[type[Model], type[ModelForm]] = {
+SINGLE_FORMS: dict[type[Model], type[ModelForm[Any]]] = {
     PathologyReport: PathologyForm,
     MolecularResult: MolecularForm,
     StagingAssessment: StagingForm,
@@ -60,7 +61,8 @@ SINGLE_FORMS: dict[type[Model], type[ModelForm]] = {
 }
 # Records saved one form each, in the workup's order; imaging studies and treatment lines are formsets.
 SINGLE_ORDER = (PathologyReport, MolecularResult, StagingAssessment, ClinicalStatus, Resection)
-ROWS = {
+# Rows: the formset's prefix (as the workup's), its class and the workup step.
+ROWS: dict[type[Model], tuple[str, type[BaseModelFormSet[Any, Any]], str]] = {
     ImagingStudy: ("studies", ImagingFormSet, "imaging"),
     TreatmentLine: ("lines", TreatmentLineFormSet, "treatment"),
 }
@@ -86,6 +88,11 @@ class ImportResult:
     notices: list[str] = field(default_factory=list)
 
 
+def _mark_imported(record: Model) -> None:
+    """The history entry of the record's creation says it came from a FHIR Bundle."""
+    record._change_reason = CHANGE_REASON  # type: ignore[attr-defined]  # simple-history reads it on save
+
+
 def _query_dict(data: dict[str, Any]) -> QueryDict:
     result = QueryDict(mutable=True)
     for key, value in data.items():
@@ -109,8 +116,34 @@ def _form_problems(form: BaseForm, draft: Draft | None, fallback: str) -> list[P
 class _Prepared:
     """The validated forms of the records, in the order they are saved."""
 
-    singles: list[tuple[Draft, ModelForm]] = field(default_factory=list)
-    rows: list[tuple[list[Draft], BaseModelFormSet, str]] = field(default_factory=list)
+    singles: list[tuple[Draft, ModelForm[Any]]] = field(default_factory=list)
+    rows: list[tuple[list[Draft], BaseModelFormSet[Any, Any], str]] = field(default_factory=list)
+
+
+def _single_form(case: Case, draft: Draft) -> ModelForm[Any]:
+    """A record's workup form bound to its data (the staging form asks what the case's site needs)."""
+    data = _query_dict(draft.data)
+    form = (
+        StagingForm(data, case=case) if draft.model is StagingAssessment else SINGLE_FORMS[draft.model](data)
+    )
+    form.instance.case = case
+    # The workup step whose draft the service discards once the record is saved.
+    form.step = draft.step  # type: ignore[attr-defined]
+    return form
+
+
+def _rows_formset(case: Case, model: type[Model], rows: list[Draft]) -> BaseModelFormSet[Any, Any]:
+    """The workup's formset of one kind of row (imaging studies, treatment lines), one row per draft."""
+    prefix, formset_class, _step = ROWS[model]
+    data: dict[str, FormValue] = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for number, draft in enumerate(rows):
+        data.update({f"{prefix}-{number}-{name}": value for name, value in draft.data.items()})
+    return formset_class(_query_dict(data), queryset=model._default_manager.none(), case=case, prefix=prefix)
 
 
 def _prepare(case: Case, drafts: list[Draft]) -> tuple[_Prepared, list[Problem]]:
@@ -119,29 +152,15 @@ def _prepare(case: Case, drafts: list[Draft]) -> tuple[_Prepared, list[Problem]]
     problems: list[Problem] = []
     for model in SINGLE_ORDER:
         for draft in (d for d in drafts if d.model is model):
-            data = _query_dict(draft.data)
-            if model is StagingAssessment:
-                form: ModelForm = StagingForm(data, case=case)
-            else:
-                form = SINGLE_FORMS[model](data)
-            form.instance.case = case
-            form.step = draft.step  # type: ignore[attr-defined]
+            form = _single_form(case, draft)
             if not form.is_valid():
                 problems += _form_problems(form, draft, draft.origin[0])
             prepared.singles.append((draft, form))
-    for model, (prefix, formset_class, step) in ROWS.items():
-        rows = [d for d in drafts if d.model is model]
+    for kind, (_prefix, _formset_class, step) in ROWS.items():
+        rows = [d for d in drafts if d.model is kind]
         if not rows:
             continue
-        data: dict[str, Any] = {
-            f"{prefix}-TOTAL_FORMS": str(len(rows)),
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-        for number, draft in enumerate(rows):
-            data.update({f"{prefix}-{number}-{name}": value for name, value in draft.data.items()})
-        formset = formset_class(_query_dict(data), queryset=model.objects.none(), case=case, prefix=prefix)
+        formset = _rows_formset(case, kind, rows)
         if not formset.is_valid():
             for row, draft in zip(formset.forms, rows, strict=True):
                 problems += _form_problems(row, draft, draft.origin[0])
@@ -165,19 +184,27 @@ def _create_case(read: Reading, user: AbstractBaseUser, another_case_for_patient
                 problems += [Problem(f"{read.patient_source} {where}", str(m)) for m in messages]
     if problems:
         raise BundleRefused(problems)
-    patient_form.instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
-    case_form.instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+    _mark_imported(patient_form.instance)
+    _mark_imported(case_form.instance)
     try:
         return services.create_case(
             user, patient_form, case_form, another_case_for_patient=another_case_for_patient
         )
     except ValidationError as error:
-        messages = (
-            error.message_dict.get("mrn", error.messages) if hasattr(error, "error_dict") else error.messages
-        )
-        raise BundleRefused(
-            [Problem(f"{read.patient_source} Patient.identifier", m) for m in messages]
-        ) from None
+        # The MRN is registered for another person (family name or date of birth differ).
+        where = f"{read.patient_source} Patient.identifier"
+        raise BundleRefused([Problem(where, str(message)) for message in error.messages]) from None
+
+
+def import_bundle_file(
+    raw: bytes, *, user: AbstractBaseUser, another_case_for_patient: bool = False
+) -> ImportResult:
+    """Import a Bundle from a file's bytes (strict JSON: UTF-8, no repeated keys, no NaN)."""
+    try:
+        document = read_document(raw)
+    except ImportRejected as rejected:
+        raise BundleRefused([Problem(p.where, p.message) for p in rejected.problems]) from None
+    return import_bundle(document, user=user, another_case_for_patient=another_case_for_patient)
 
 
 def import_bundle(
@@ -193,12 +220,12 @@ def import_bundle(
         sources = [source for source in (read.patient_source, read.condition_source) if source]
         imported = [ImportedRecord("patient", str(case.patient), sources)]
         for draft, form in prepared.singles:
-            form.instance._change_reason = CHANGE_REASON  # type: ignore[attr-defined]
+            _mark_imported(form.instance)
             record = services.save_finding(user, case, form)
             imported.append(ImportedRecord(draft.step, str(record), draft.origin))
         for rows, formset, step in prepared.rows:
             for row in formset.forms:
-                row.instance._change_reason = CHANGE_REASON
+                _mark_imported(row.instance)
             services.save_rows(user, case, formset, step)
             imported += [
                 ImportedRecord(step, str(row.instance), draft.origin)

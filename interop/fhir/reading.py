@@ -44,16 +44,16 @@ STANDARD_FACTS: dict[codes.Code, tuple[type[models.Model], str]] = {
     codes.TMB: (MolecularResult, "tmb_high"),
 }
 # The date a record of each kind is dated by (its group's effective or performed date).
-RECORD_DATE = {
+RECORD_DATE: dict[type[models.Model], str] = {
     PathologyReport: "specimen_date",
     MolecularResult: "result_date",
     StagingAssessment: "assessed_on",
     ClinicalStatus: "assessed_on",
 }
 # A Bundle about a cancer the app does not cover brings the patient and these facts only.
-NOT_COVERED_FACTS = {ClinicalStatus: ("assessed_on", "ecog")}
+NOT_COVERED_FACTS: dict[type[models.Model], tuple[str, ...]] = {ClinicalStatus: ("assessed_on", "ecog")}
 NOT_COVERED = "not imported: the Bundle's condition is not a high-grade GEP or gynecologic NEN"
-STEPS = {
+STEPS: dict[type[models.Model], str] = {
     PathologyReport: "pathology",
     ImagingStudy: "imaging",
     MolecularResult: "molecular",
@@ -343,7 +343,7 @@ class _Reader:
             "family_name": self.name(resource)[0],
             "given_name": self.name(resource)[1],
             "date_of_birth": str(resource.get("birthDate", "")),
-            "sex": resource.get("gender") if resource.get("gender") in FHIR_GENDERS else "unknown",
+            "sex": str(resource["gender"]) if resource.get("gender") in FHIR_GENDERS else "unknown",
         }
 
     @staticmethod
