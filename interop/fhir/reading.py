@@ -53,6 +53,25 @@ RECORD_DATE: dict[type[models.Model], str] = {
 # A Bundle about a cancer the app does not cover brings the patient and these facts only.
 NOT_COVERED_FACTS: dict[type[models.Model], tuple[str, ...]] = {ClinicalStatus: ("assessed_on", "ecog")}
 NOT_COVERED = "not imported: the Bundle's condition is not a high-grade GEP or gynecologic NEN"
+# Why the resources the app does not read stay out (what to do instead, where there is something).
+MEDICATIONS = (
+    "medications are read as lines of therapy with the app's regimen codes only: enter the line on "
+    "the Treatment history step"
+)
+UNREAD = {
+    "MedicationRequest": MEDICATIONS,
+    "MedicationAdministration": MEDICATIONS,
+    "MedicationStatement": MEDICATIONS,
+    "Procedure": (
+        "procedures are read as the app's imaging studies and resections only: enter a resection of the "
+        "primary (with its margin) on the Treatment history step, an imaging study on the Imaging step"
+    ),
+    "Practitioner": "people and organisations are not part of the case record",
+    "PractitionerRole": "people and organisations are not part of the case record",
+    "Organization": "people and organisations are not part of the case record",
+}
+# Sequencing alterations: the molecular form shows them once sequencing is Done.
+ALTERATIONS = ("tmb_high", "ntrk_fusion", "ret_fusion", "braf_v600e")
 STEPS: dict[type[models.Model], str] = {
     PathologyReport: "pathology",
     ImagingStudy: "imaging",
@@ -312,9 +331,9 @@ class _Reader:
             drafts = self.keep_demographics_and_ecog(drafts)
         for position, resource in enumerate(self.index.resources):
             if position not in self.used:
-                kind = resource.get("resourceType", "resource")
-                what = text_of(resource.get("code")) or kind
-                self.skip(position, what, f"{kind} resources of this kind are not read by the app")
+                kind = str(resource.get("resourceType", "resource"))
+                what = text_of(resource.get("code") or resource.get("medicationCodeableConcept")) or kind
+                self.skip(position, what, UNREAD.get(kind, f"{kind} resources are not read by the app"))
         return Reading(
             patient=patient,
             patient_source=self.index.label(patient_at),
@@ -417,6 +436,8 @@ class _Reader:
         histology = codes.MORPHOLOGY_PATTERN.search(morphology or "")
         facts = codes.HISTOLOGY_FACTS.get(histology.group(1), None) if histology else None
         site, location = self.primary_site(resource.get("bodySite"))
+        # The app's own export: its primary-site code says it is a NEN the app covers, whatever the morphology.
+        own = code_in(resource.get("bodySite"), codes.value_system("primary_site")) in PrimarySite.values
         described = text_of(resource.get("code")) or "no code"
         if morphology:
             described += f", ICD-O-3 {morphology}"
@@ -425,7 +446,7 @@ class _Reader:
             site=site,
             pancreatic_location=location,
             facts=facts or (None, None, None),
-            recognised=facts is not None and site is not None,
+            recognised=site is not None and (facts is not None or own),
             description=described,
         )
 
@@ -567,6 +588,8 @@ class _Reader:
                 if model in RECORD_DATE:
                     groups[key].set(RECORD_DATE[model], when, source)
             groups[key].set(name, value, source)
+            if sequenced(resource):
+                groups[key].set("ngs", "done", source)
         drafts = []
         for key in order:
             draft = groups[key]
@@ -611,6 +634,13 @@ class _Reader:
                 "the Bundle does not say whether it came from the primary or a metastasis; correct it on the "
                 "Pathology step."
             )
+        elif draft.model is MolecularResult and "ngs" not in draft.data:
+            found = [codes.field_label(MolecularResult, name) for name in ALTERATIONS if name in draft.data]
+            if found:
+                self.notices.append(
+                    f"{', '.join(found)} imported without the sequencing status: set next-generation "
+                    "sequencing on the Molecular step (the alterations show once it is Done)."
+                )
         elif draft.model is StagingAssessment:
             raise Unmappable(
                 "a staging assessment needs the extent of disease, which the Bundle does not give"
@@ -702,6 +732,11 @@ class _Reader:
 
 
 # --- one fact ---------------------------------------------------------------------------------
+
+
+def sequenced(resource: Resource) -> bool:
+    """A result of next-generation sequencing: a variant found by sequencing, or a mutational burden."""
+    return has_code(resource.get("method"), codes.SEQUENCING) or has_code(resource.get("code"), codes.TMB)
 
 
 def fact_model(resource: Resource, within: type[models.Model] | None) -> type[models.Model]:

@@ -59,6 +59,8 @@ def test_an_mcode_bundle_from_another_system_becomes_a_prefilled_draft_case(clin
         False,
     )
     assert str(molecular.result_date) == "2026-10-12"
+    # A variant found by sequencing and a mutational burden: next-generation sequencing was done.
+    assert molecular.ngs == "done"
     # No staging in the Bundle: the engine waits for the extent of disease before it classifies.
     assert case.classification == ""
 
@@ -246,3 +248,17 @@ def test_local_codes_the_app_does_not_know_are_listed_not_guessed(clinician):
     (item,) = [item for item in result.unmapped if item.source == "Observation/p53-from-elsewhere"]
     assert "not a code the app reads" in item.reason
     assert result.case.pathology_reports.get().p53_ihc is None
+
+
+def test_an_alteration_without_the_sequencing_status_is_imported_with_a_notice(clinician):
+    document = mcode_bundle("mcode-pancreatic-nec")
+    document["entry"] = [e for e in document["entry"] if e["resource"].get("id") != "tmb-ann"]
+    braf = next(r for r in resources(document, "Observation") if r.get("id") == "genomic-variant-braf-ann")
+    del braf["method"]
+    result = import_bundle(document, user=clinician)
+    molecular = result.case.molecular_results.get()
+    assert (molecular.ngs, molecular.braf_v600e) == (None, True)
+    assert any(
+        notice.startswith("NTRK fusion, BRAF V600E imported without the sequencing status")
+        for notice in result.notices
+    )
