@@ -436,7 +436,7 @@ class _Reader:
         histology = codes.MORPHOLOGY_PATTERN.search(morphology or "")
         facts = codes.HISTOLOGY_FACTS.get(histology.group(1), None) if histology else None
         site, location = self.primary_site(resource.get("bodySite"))
-        # The app's own export: its primary-site code says it is a NEN the app covers, whatever the morphology.
+        # The app's own export: its primary-site code means a NEN the app covers, whatever the morphology.
         own = code_in(resource.get("bodySite"), codes.value_system("primary_site")) in PrimarySite.values
         described = text_of(resource.get("code")) or "no code"
         if morphology:

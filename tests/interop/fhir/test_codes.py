@@ -42,3 +42,23 @@ def test_morphology_follows_differentiation_morphology_and_grade():
     assert codes.morphology_for("well", None, None, None, 2).code == "8249/3"
     assert codes.morphology_for("well", None, None, 2, 1).code == "8240/3"
     assert codes.morphology_for("indeterminate", None, None, 50, None) is None
+
+
+def test_docs_fhir_lists_every_standard_code_the_exchange_uses():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "fhir.md").read_text()
+    standard = [value for value in vars(codes).values() if isinstance(value, codes.Code)]
+    standard += [
+        *codes.FIGO_STAGES.values(),
+        *codes.PRIMARY_TOPOGRAPHY.values(),
+        *codes.METASTATIC_TOPOGRAPHY.values(),
+    ]
+    missing = [
+        f"{code.system} {code.code}"
+        for code in standard
+        if code.system not in (codes.CONDITION_CLINICAL, codes.CONDITION_VERIFICATION)
+        and code.system not in (codes.CONDITION_CATEGORY, codes.OBSERVATION_CATEGORY)
+        and code.code not in text
+    ]
+    assert missing == []
