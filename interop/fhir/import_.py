@@ -45,7 +45,8 @@ from cases.models import (
 )
 from cases.pathway import pathway_for_case
 from interop.fhir import reading
-from interop.fhir.reading import BundleRefused, Draft, FormValue, Problem, Reading, Unmapped
+from interop.fhir.facts import FormValue
+from interop.fhir.reading import BundleRefused, Draft, Problem, Reading, Unmapped
 from interop.models import FhirImport
 
 logger = logging.getLogger(__name__)

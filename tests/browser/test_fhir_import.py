@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from cases.models import Case
 from interop.models import FhirImport
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.interop.conftest import BUNDLES
+from tests.interop.mcode import BUNDLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

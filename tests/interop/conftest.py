@@ -1,9 +1,4 @@
-"""Fixtures of the FHIR tests: users of each role, the demo cases, the hand-written mCODE-shaped Bundles."""
-
-import copy
-import json
-from pathlib import Path
-from typing import Any
+"""Fixtures of the FHIR tests: users of each role and the demo cases."""
 
 import pytest
 
@@ -11,9 +6,6 @@ from cases import roles
 from cases.demo import seed_demo_cases
 from cases.models import Case
 from tests.factories import UserFactory
-
-# Bundles written by hand in the shape of the mCODE STU3 guide's published examples (other systems' codings).
-BUNDLES = Path(__file__).parent / "bundles"
 
 
 @pytest.fixture
@@ -32,13 +24,3 @@ def demo_cases(clinician) -> dict[str, Case]:
     seed_demo_cases(clinician)
     cases = Case.objects.select_related("patient").filter(patient__mrn__startswith="DEMO-")
     return {f"P{case.patient.mrn[-2:]}": case for case in cases}
-
-
-def mcode_bundle(name: str) -> dict[str, Any]:
-    """A fresh copy of one hand-written Bundle (tests may change it)."""
-    return copy.deepcopy(json.loads((BUNDLES / f"{name}.json").read_text()))
-
-
-def resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    """The resources of one type in a Bundle."""
-    return [entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == kind]

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from fhir.resources.R4B.bundle import Bundle
 
 from cases.models import AccessEvent, Case
-from tests.interop.conftest import BUNDLES
+from tests.interop.mcode import BUNDLES
 
 pytestmark = pytest.mark.django_db
 

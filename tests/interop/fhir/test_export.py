@@ -16,7 +16,7 @@ from tests.factories import (
     PathologyReportFactory,
     StagingAssessmentFactory,
 )
-from tests.interop.conftest import resources
+from tests.interop.mcode import resources
 from tests.meetings.factories import AgendaItemFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db

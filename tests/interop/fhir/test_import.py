@@ -19,7 +19,7 @@ from interop.fhir.export import bundle_for_case, cases_for_export
 from interop.fhir.import_ import CHANGE_REASON, import_bundle, import_bundle_file
 from interop.fhir.reading import BundleRefused
 from interop.models import FhirImport
-from tests.interop.conftest import mcode_bundle, resources
+from tests.interop.mcode import mcode_bundle, resources
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,7 @@ from tests.factories import (
     StagingAssessmentFactory,
     TreatmentLineFactory,
 )
-from tests.interop.conftest import resources
+from tests.interop.mcode import resources
 
 pytestmark = pytest.mark.django_db
 
