@@ -188,6 +188,7 @@ class BundleIndex:
 
 def validated_bundle(document: Any) -> list[dict[str, Any]]:
     """The entries of a document that parses as a FHIR R4B Bundle; BundleRefused names the faults."""
+    # Imported on first use: the R4B models take a quarter of a second to load, which no page should pay.
     from fhir.resources.R4B.bundle import Bundle
 
     if not isinstance(document, dict) or document.get("resourceType") != "Bundle":
