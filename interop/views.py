@@ -55,7 +55,7 @@ def fhir_import(request: HttpRequest) -> HttpResponse:
         context = {"form": form, "problems": refused.problems}
         return render(request, IMPORT_TEMPLATE, context, status=422)
     except services.KnownPatient as known:
-        services.show_known_patient(request.user, known)
+        services.show_known_patient(user=request.user, known=known)
         return render(request, IMPORT_TEMPLATE, {"form": form, "known_patient": known}, status=409)
     return redirect("interop:import_result", pk=result.fhir_import.pk)
 
@@ -66,5 +66,5 @@ def fhir_import(request: HttpRequest) -> HttpResponse:
 def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     """What an import prefilled (with links to the workup steps) and what did not map."""
     record = get_object_or_404(FhirImport.objects.select_related("case__patient"), pk=pk)
-    services.log_access(request.user, record.case, AccessEvent.Action.VIEW_CASE)
+    services.log_access(user=request.user, case=record.case, action=AccessEvent.Action.VIEW_CASE)
     return render(request, "interop/import_result.html", {"fhir_import": record, "case": record.case})

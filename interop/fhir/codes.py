@@ -329,7 +329,7 @@ def metastasis_site(system: str, code: str) -> str | None:
         return METASTASIS_SITES.get((system, normal)) or METASTASIS_SITES.get((system, normal[:3]))
     found = METASTASIS_SITES.get((system, code))
     if found is None and system == ICD_10_CM and code.startswith("C78.0"):
-        return MetastaticSite.LUNG
+        return str(MetastaticSite.LUNG)
     return found
 
 

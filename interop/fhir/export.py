@@ -53,7 +53,7 @@ def records_of(case: Case, model: type[Finding]) -> list[Any]:
 
     An import creates them in this order, so the same record is the latest one again.
     """
-    rows: Iterable[Finding] = getattr(case, str(model._meta.default_related_name)).all()
+    rows: Iterable[Finding] = getattr(case, model.related_name()).all()
     return sorted(rows, key=lambda row: (row.created_at, row.pk))
 
 

@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 returncode=REFUSED,
             ) from None
         except services.KnownPatient as known:
-            services.show_known_patient(user, known)
+            services.show_known_patient(user=user, known=known)
             cases = ", ".join(str(case.pk) for case in known.cases)
             raise CommandError(
                 f"The Bundle's MRN already has case(s) {cases}: continue one of them, or pass --another-case "

@@ -202,7 +202,8 @@ def test_contradictory_facts_refuse_the_bundle_as_the_engine_does(demo_cases, cl
     extent["valueCodeableConcept"]["coding"][0]["code"] = "localized"
     problems = refused(document, clinician)
     assert problems == [
-        "record: contradictory facts: extent: localized contradicts metastatic_sites: liver, peritoneum"
+        "Extent and staging step: contradictory facts: "
+        "extent: localized contradicts metastatic_sites: liver, peritoneum"
     ]
 
 
