@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "cases",
     "guidelines",
     "meetings",
+    "interop",
 ]
 
 MIDDLEWARE = [

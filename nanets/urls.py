@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     # The pathway page and PDF keep their /cases/<pk>/pathway/ paths; the guidelines app renders them.
     path("cases/", include("guidelines.urls")),
+    path("cases/", include("interop.urls")),
     path("meetings/", include("meetings.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -50,6 +50,9 @@ POLICY = {
     "meetings:agenda_remove": ORGANISERS,
     "meetings:packet_request": ORGANISERS,
     "meetings:decision": EDITORS,
+    "interop:export": ALL,
+    "interop:import": EDITORS,
+    "interop:import_result": ALL,
 }
 # Reachable without logging in, or governed by Django's own admin and auth rules (tested elsewhere).
 PUBLIC_OR_FRAMEWORK = {"login", "logout", "password_change", "password_change_done", "home", "healthz"}
