@@ -256,6 +256,9 @@ PDF_PAGE_SIZE = os.environ.get("PDF_PAGE_SIZE", "A4")
 if PDF_PAGE_SIZE not in {"A4", "Letter"}:
     raise ImproperlyConfigured('PDF_PAGE_SIZE must be "A4" or "Letter".')
 
+# The identifier system of the hospital's MRNs in FHIR exports (empty: the app's own URN).
+FHIR_MRN_SYSTEM = os.environ.get("FHIR_MRN_SYSTEM", "")
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:

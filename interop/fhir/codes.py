@@ -52,7 +52,7 @@ def value_system(field: str) -> str:
 
 def mrn_system() -> str:
     """The identifier system of the MRN: the hospital's (setting FHIR_MRN_SYSTEM) or the app's."""
-    return str(getattr(settings, "FHIR_MRN_SYSTEM", "") or DEFAULT_MRN_SYSTEM)
+    return str(settings.FHIR_MRN_SYSTEM or DEFAULT_MRN_SYSTEM)
 
 
 # --- mCODE STU3 profiles (http://hl7.org/fhir/us/mcode/STU3/) ---------------------------------------

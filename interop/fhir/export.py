@@ -30,9 +30,8 @@ from interop.fhir.resources import Resource
 from meetings.models import Decision
 
 logger = logging.getLogger(__name__)
-# The read trail's event of a FHIR export: the whole record was read. "Viewed the case" until
-# cases.AccessEvent gains an action of its own for it.
-EXPORT_ACTION = AccessEvent.Action.VIEW_CASE
+# The read trail's event of a FHIR export (download or command): the whole record was read.
+EXPORT_ACTION = AccessEvent.Action.EXPORT_FHIR
 
 
 def export_bundles(*, user: AbstractBaseUser | AnonymousUser, cases: QuerySet[Case]) -> list[dict[str, Any]]:
