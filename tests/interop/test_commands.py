@@ -27,7 +27,7 @@ def test_export_fhir_prints_one_case_bundle_and_records_the_read(demo_cases, cli
     Bundle.model_validate(bundle)
     assert bundle["identifier"]["value"] == str(case.pk)
     event = AccessEvent.objects.get()
-    assert (event.case, event.user, event.action) == (case, clinician, "view_case")
+    assert (event.case, event.user, event.action) == (case, clinician, "export_fhir")
 
 
 def test_export_fhir_all_prints_one_bundle_per_line(demo_cases):
@@ -37,7 +37,7 @@ def test_export_fhir_all_prints_one_bundle_per_line(demo_cases):
     assert {json.loads(line)["identifier"]["value"] for line in lines} == {
         str(c.pk) for c in demo_cases.values()
     }
-    assert AccessEvent.objects.filter(user=None, action="view_case").count() == 12
+    assert AccessEvent.objects.filter(user=None, action="export_fhir").count() == 12
 
 
 def test_export_fhir_needs_a_case_or_all_and_an_existing_case(db):

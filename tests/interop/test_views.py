@@ -38,7 +38,7 @@ def test_the_download_is_a_fhir_bundle_not_cached_and_recorded(client, viewer, d
     assert "no-store" in response["Cache-Control"] or "no-cache" in response["Cache-Control"]
     Bundle.model_validate(json.loads(response.content))
     event = AccessEvent.objects.get(user=viewer)
-    assert (event.case, event.patient, event.action) == (case, case.patient, "view_case")
+    assert (event.case, event.patient, event.action) == (case, case.patient, "export_fhir")
 
 
 def test_the_download_needs_view_permission_and_a_login(client, demo_cases):
