@@ -7,17 +7,18 @@ as digests, and nothing with clinical history can be deleted here: cases are clo
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from axes.admin import AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.options import IncorrectLookupParameters, InlineModelAdmin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 
 from cases import audit
 from cases.models import (
@@ -31,9 +32,16 @@ from cases.models import (
     TreatmentLine,
 )
 
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as django-stubs resolves it; get_user_model() at run time.
+    from django.contrib.auth.models import User as Account
+
 BOOKKEEPING = Authored.BOOKKEEPING_FIELDS
 # (patient id, case id or None): what one access event names.
 Read = tuple[int, int | None]
+# The model an admin shows; a record of the clinical record, for the admins that stamp authorship.
+_M = TypeVar("_M", bound=models.Model)
+_Record = TypeVar("_Record", bound=Authored)
 
 
 class BoundedDateChangeList(ChangeList):
@@ -46,28 +54,34 @@ class BoundedDateChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
-class NoDeleteAdmin(admin.ModelAdmin):
+def _context_value(response: HttpResponse, name: str) -> Any:
+    """A value of a rendered page's context (None for a redirect or any response without a template)."""
+    context = response.context_data if isinstance(response, SimpleTemplateResponse) else None
+    return context.get(name) if context else None
+
+
+class NoDeleteAdmin(admin.ModelAdmin[_M]):
     """Records kept for good: the admin offers no delete (and no bulk delete action)."""
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return BoundedDateChangeList
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
         return False
 
 
-class AuditedAdmin(NoDeleteAdmin):
+class AuditedAdmin(NoDeleteAdmin[_M]):
     """Writes an access event per patient on a change list page or a change page, and records searches."""
 
-    def listed_reads(self, rows: list[Any]) -> Iterable[Read]:
+    def listed_reads(self, rows: list[_M]) -> Iterable[Read]:
         """The patients a change list page shows (default: each row's own)."""
         return [self.read_of(row) for row in rows]
 
-    def shown_reads(self, obj: Any) -> Iterable[Read]:
+    def shown_reads(self, obj: _M) -> Iterable[Read]:
         """The patients a change page shows (default: the record's own)."""
         return [self.read_of(obj)]
 
-    def read_of(self, obj: Any) -> Read:
+    def read_of(self, obj: _M) -> Read:
         """The patient and case of one record."""
         raise NotImplementedError
 
@@ -75,7 +89,7 @@ class AuditedAdmin(NoDeleteAdmin):
         self, request: HttpRequest, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
+        changelist = _context_value(response, "cl")
         if changelist is not None:
             audit.record_patient_reads(
                 request.user, AccessEvent.Action.ADMIN_LIST, self.listed_reads(list(changelist.result_list))
@@ -94,7 +108,7 @@ class AuditedAdmin(NoDeleteAdmin):
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
-        original = getattr(response, "context_data", None) and response.context_data.get("original")
+        original = _context_value(response, "original")
         if original is not None:
             audit.record_patient_reads(
                 request.user, AccessEvent.Action.ADMIN_VIEW, self.shown_reads(original)
@@ -102,7 +116,7 @@ class AuditedAdmin(NoDeleteAdmin):
         return response
 
 
-class AuthoredAdmin(AuditedAdmin):
+class AuthoredAdmin(AuditedAdmin[_Record]):
     """Stamps who created and changed a record."""
 
     readonly_fields = BOOKKEEPING
@@ -124,7 +138,7 @@ class AuthoredAdmin(AuditedAdmin):
         formset.save_m2m()
 
 
-def _inline(model: type[Finding]) -> type[admin.options.InlineModelAdmin]:
+def _inline(model: type[Finding]) -> type[InlineModelAdmin[Finding, Case]]:
     """A case page's inline of one kind of finding (lines of therapy as a table, the others stacked)."""
     layout = admin.TabularInline if model is TreatmentLine else admin.StackedInline
     options = {"model": model, "extra": 0, "can_delete": False, "exclude": BOOKKEEPING}
@@ -133,7 +147,7 @@ def _inline(model: type[Finding]) -> type[admin.options.InlineModelAdmin]:
     )
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(admin.TabularInline[Case, Patient]):
     model = Case
     fields = ("primary_site", "status", "responsible_clinician")
     extra = 0
@@ -142,18 +156,18 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(AuthoredAdmin):
+class PatientAdmin(AuthoredAdmin[Patient]):
     list_display = ("mrn", "family_name", "given_name", "date_of_birth", "sex")
     search_fields = ("mrn", "family_name", "given_name")
     list_filter = ("sex",)
     inlines = (CaseInline,)
 
-    def read_of(self, obj: Any) -> Read:
+    def read_of(self, obj: Patient) -> Read:
         return (obj.pk, None)
 
 
 @admin.register(Case)
-class CaseAdmin(AuthoredAdmin):
+class CaseAdmin(AuthoredAdmin[Case]):
     list_display = ("id", "patient", "primary_site", "status", "responsible_clinician", "updated_at")
     list_select_related = ("patient", "responsible_clinician")
     search_fields = ("patient__mrn", "patient__family_name", "patient__given_name")
@@ -161,18 +175,18 @@ class CaseAdmin(AuthoredAdmin):
     autocomplete_fields = ("patient",)
     inlines = tuple(_inline(model) for model in FINDING_MODELS)
 
-    def read_of(self, obj: Any) -> Read:
+    def read_of(self, obj: Case) -> Read:
         return (obj.patient_id, obj.pk)
 
 
-class FindingAdmin(AuthoredAdmin):
+class FindingAdmin(AuthoredAdmin[Finding]):
     """A finding on its own page; searchable by the patient's MRN and name."""
 
     list_select_related = ("case__patient",)
     search_fields = ("case__patient__mrn", "case__patient__family_name", "case__patient__given_name")
     raw_id_fields = ("case",)
 
-    def read_of(self, obj: Any) -> Read:
+    def read_of(self, obj: Finding) -> Read:
         return (obj.case.patient_id, obj.case_id)
 
 
@@ -203,11 +217,12 @@ for finding_model in FINDING_MODELS:
 admin.site.unregister(get_user_model())
 
 
+# Quoted: a base class is evaluated at run time, and Account exists only for the type checker.
 @admin.register(get_user_model())
-class AccountAdmin(UserAdmin):
+class AccountAdmin(UserAdmin["Account"]):
     """People are deactivated (Active unticked), never deleted: their name stays on what they did."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Account | None = None) -> bool:
         return False
 
 
@@ -217,10 +232,10 @@ admin.site.unregister(AccessFailureLog)
 
 
 @admin.register(AccessLog)
-class KeptAccessLogAdmin(NoDeleteAdmin, AccessLogAdmin):
+class KeptAccessLogAdmin(NoDeleteAdmin[AccessLog], AccessLogAdmin):
     """Logins and logouts, kept."""
 
 
 @admin.register(AccessFailureLog)
-class KeptAccessFailureLogAdmin(NoDeleteAdmin, AccessFailureLogAdmin):
+class KeptAccessFailureLogAdmin(NoDeleteAdmin[AccessFailureLog], AccessFailureLogAdmin):
     """Failed logins, kept."""

@@ -20,7 +20,7 @@ from cases.models import (
     StagingAssessment,
     TreatmentLine,
 )
-from cases.services import refresh_classification
+from cases.services import account, refresh_classification
 
 
 def days_after(start: date, days: int) -> date:
@@ -388,6 +388,7 @@ DEMO_CASES: tuple[DemoCase, ...] = (
 @transaction.atomic
 def create_demo_case(spec: DemoCase, author: AbstractBaseUser) -> Case:
     """Create the patient, the case and its records of one demo case."""
+    clinician = account(user=author)
     stamp = {"created_by": author, "updated_by": author}
     patient = Patient.objects.create(
         mrn=spec.mrn,
@@ -401,7 +402,7 @@ def create_demo_case(spec: DemoCase, author: AbstractBaseUser) -> Case:
         patient=patient,
         primary_site=spec.primary_site,
         status=spec.status,
-        responsible_clinician=author,
+        responsible_clinician=clinician,
         board_question=spec.question,
         **stamp,
     )

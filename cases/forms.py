@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.forms import BaseModelFormSet, CheckboxInput, modelformset_factory
 from django.http import QueryDict
 
@@ -19,6 +19,7 @@ from cases.models import (
     Authored,
     Case,
     ClinicalStatus,
+    Finding,
     ImagingStudy,
     MolecularResult,
     PathologyReport,
@@ -28,6 +29,13 @@ from cases.models import (
     TreatmentLine,
 )
 from cases.models.choices import GYNECOLOGIC_SITES, MetastaticSite
+
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as django-stubs resolves it; get_user_model() at run time.
+    from django.contrib.auth.models import User as Account
+
+# The record an edit form of the record loads and saves.
+_Record = TypeVar("_Record", bound=Authored)
 
 
 def entered_fields(model: type[Model]) -> list[str]:
@@ -96,7 +104,8 @@ class YesNoUnknownField(forms.NullBooleanField):
 
     widget = YesNoUnknownSelect
 
-    def to_python(self, value: Any) -> bool | None:
+    # As in django-stubs' own NullBooleanField: a tri-state value is bool | None, BooleanField's is bool.
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value is None or isinstance(value, bool):
             return value
         raise ValidationError("Choose Yes, No or Unknown.", code="invalid_choice")
@@ -111,7 +120,7 @@ class YesNoUnknownField(forms.NullBooleanField):
             return True
 
 
-def record_formfield(db_field: models.Field, **kwargs: Any) -> forms.Field | None:
+def record_formfield(db_field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
     """Form fields of the record: numbers as text inputs, yes/no/unknown answers refused unless valid."""
     if isinstance(db_field, models.DecimalField):
         return db_field.formfield(form_class=DecimalCommaField, **kwargs)
@@ -136,7 +145,7 @@ class RecordMeta:
     formfield_callback = staticmethod(record_formfield)
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm[_Record]):
     """A model form that carries the version of the record it loaded (empty for a new record)."""
 
     # Optimistic concurrency: a save whose loaded version is no longer current is refused (cases.services).
@@ -150,7 +159,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["loaded_version"].initial = self.instance.version
 
 
-class RecordForm(VersionedForm):
+class RecordForm(VersionedForm[_Record]):
     """An edit form of one record: crispy without its own <form> tag, and the version it was loaded at."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -167,10 +176,11 @@ class RecordForm(VersionedForm):
                 self.add_error(
                     None, HIDDEN_FIELD_TAMPERED.get(name, f"{name} (a hidden field) is not valid.")
                 )
-        return super().clean()
+        super().clean()  # a model form's clean() returns cleaned_data; the stubs allow None
+        return self.cleaned_data
 
 
-class StepForm(RecordForm):
+class StepForm(RecordForm[Finding]):
     """A finding's form: tri-state booleans and fields shown only when another answer needs them."""
 
     # field name -> (controlling field, values that show it); the browser hides the rest (static/js/app.js).
@@ -187,7 +197,7 @@ class StepForm(RecordForm):
                 field.widget.attrs["data-field-name"] = name
 
 
-class PatientForm(RecordForm):
+class PatientForm(RecordForm[Patient]):
     """The patient: identity fields."""
 
     class Meta(RecordMeta):
@@ -211,12 +221,20 @@ class KnownPatientForm(forms.Form):
     )
 
 
-def full_name(user: Any) -> str:
+def full_name(user: Account) -> str:
     """How people are shown in lists: their full name, else their user name."""
     return user.get_full_name() or user.get_username()
 
 
-def responsible_clinicians(*, current: int | None = None) -> Any:
+# Quoted: a base class is evaluated at run time, and Account exists only for the type checker.
+class ClinicianChoiceField(forms.ModelChoiceField["Account"]):
+    """A choice of users, each shown by full name."""
+
+    def label_from_instance(self, obj: Account) -> str:
+        return full_name(obj)
+
+
+def responsible_clinicians(*, current: int | None = None) -> QuerySet[Account]:
     """Active users of the clinician role, plus whoever is responsible now (so an edit never drops them)."""
     wanted = Q(is_active=True, groups__name=roles.CLINICIAN)
     if current is not None:
@@ -224,24 +242,25 @@ def responsible_clinicians(*, current: int | None = None) -> Any:
     return get_user_model().objects.filter(wanted).distinct().order_by("last_name", "first_name", "username")
 
 
-class CaseForm(RecordForm):
+class CaseForm(RecordForm[Case]):
     """The case: primary site, responsible clinician and the question for the board."""
 
     class Meta(RecordMeta):
         model = Case
         fields = ("primary_site", "responsible_clinician", "board_question")
         widgets = {"board_question": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"responsible_clinician": ClinicianChoiceField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["responsible_clinician"]
+        # self.fields holds copies of the form's fields, typed only as fields.
+        field = cast(ClinicianChoiceField, self.fields["responsible_clinician"])
         field.queryset = responsible_clinicians(current=self.instance.responsible_clinician_id)
-        field.label_from_instance = full_name
         field.empty_label = "Not assigned yet"
 
     def clean_primary_site(self) -> str:
         """Refuse a new primary site that would leave staging details of the old one (FIGO, LVSI, …)."""
-        site = self.cleaned_data["primary_site"]
+        site: str = self.cleaned_data["primary_site"]
         if not self.instance.pk or site == self.instance.primary_site:
             return site
         stale = []
@@ -391,7 +410,7 @@ class TreatmentLineForm(StepForm):
 ROW_FIELD = re.compile(r"(?P<prefix>[a-z_]+)-(?P<index>\d+)-")
 
 
-class CaseRowsFormSet(BaseModelFormSet):
+class CaseRowsFormSet(BaseModelFormSet[Finding, StepForm]):
     """Rows of one case (imaging studies or treatment lines): add, edit, remove."""
 
     def clean(self) -> None:
@@ -419,7 +438,7 @@ class CaseRowsFormSet(BaseModelFormSet):
         for form in self.forms:
             form.instance.case = case
 
-    def add_fields(self, form: forms.Form, index: int | None) -> None:
+    def add_fields(self, form: StepForm, index: int | None) -> None:
         super().add_fields(form, index)
         form.fields["DELETE"].label = "Remove this row when saving"
 
@@ -456,18 +475,25 @@ class CaseRowsFormSet(BaseModelFormSet):
         return data
 
 
-# A case has a few dozen rows at most; the caps stop a forged form count from building thousands of forms.
-ROW_LIMITS = {"max_num": 60, "absolute_max": 60, "validate_max": True}
-# Classes built on CaseRowsFormSet (the stubs type the factory's result as its BaseModelFormSet).
-ImagingFormSet = cast(
-    type[CaseRowsFormSet],
-    modelformset_factory(
-        ImagingStudy, form=ImagingStudyForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
-    ),
-)
-TreatmentLineFormSet = cast(
-    type[CaseRowsFormSet],
-    modelformset_factory(
-        TreatmentLine, form=TreatmentLineForm, formset=CaseRowsFormSet, extra=0, can_delete=True, **ROW_LIMITS
-    ),
-)
+# A case has a few dozen rows at most; the cap stops a forged form count from building thousands of forms.
+MAX_ROWS = 60
+
+
+def case_rows_formset(model: type[Finding], form: type[StepForm]) -> type[CaseRowsFormSet]:
+    """The formset class of one kind of row, built on CaseRowsFormSet and capped at MAX_ROWS."""
+    formset = modelformset_factory(
+        model,
+        form=form,
+        formset=CaseRowsFormSet,
+        extra=0,
+        can_delete=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
+    )
+    # The stubs type the factory's result as a BaseModelFormSet, not as the formset class it subclasses.
+    return cast(type[CaseRowsFormSet], formset)
+
+
+ImagingFormSet = case_rows_formset(ImagingStudy, ImagingStudyForm)
+TreatmentLineFormSet = case_rows_formset(TreatmentLine, TreatmentLineForm)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -17,6 +17,10 @@ from cases.models import AccessEvent, Authored, Case, Finding, Patient, WorkupDr
 from cases.models.choices import CaseStatus
 from cases.pathway import CasePathway, pathway_for_case
 from cases.workup import GateItem, RecordEdit, StepEdits, StepRefusals, readiness_gaps, step_refusals
+
+if TYPE_CHECKING:
+    # The model of AUTH_USER_MODEL, as django-stubs resolves it; get_user_model() at run time.
+    from django.contrib.auth.models import User as Account
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -87,7 +91,8 @@ def _shown(model: type[Model], name: str, value: Any) -> str:
     if field.is_relation and field.related_model is get_user_model():
         user = get_user_model().objects.filter(pk=value).first()
         return (user.get_full_name() or user.get_username()) if user else f"#{value}"
-    choices = dict(field.flatchoices) if getattr(field, "flatchoices", None) else {}
+    flatchoices = getattr(field, "flatchoices", None)  # a reverse relation has none
+    choices = dict(flatchoices) if flatchoices else {}
     if isinstance(value, list):
         return ", ".join(str(choices.get(item, item)) for item in value)
     return str(choices.get(value, value)) if isinstance(value, str | int) else str(value)
@@ -119,10 +124,17 @@ def refuse_stale_save(*, current: Any, loaded_version: int | None) -> None:
         raise StaleEdit(_describe_changes(current, loaded_version), current_version=current.version)
 
 
-def _stamp(record: Model, user: User) -> None:
+def account(*, user: User) -> Account:
+    """The account of a logged-in user, named by what they write (every view that writes requires login)."""
+    if not isinstance(user, get_user_model()):
+        raise ValueError(f"A change needs a logged-in user as its author, not {type(user).__name__}.")
+    return user
+
+
+def _stamp(record: Authored, user: User) -> None:
     if record.pk is None:
-        record.created_by = user  # type: ignore[attr-defined]
-    record.updated_by = user  # type: ignore[attr-defined]
+        record.created_by = account(user=user)
+    record.updated_by = account(user=user)
 
 
 class KnownPatient(Exception):
@@ -225,12 +237,14 @@ def save_draft(*, user: User, case: Case, step: str, data: dict[str, list[str]])
     ):
         # The form refuses the oversized field by name; the earlier draft stays as it was.
         return
-    WorkupDraft.objects.update_or_create(case=case, step=step, author=user, defaults={"data": clean})
+    WorkupDraft.objects.update_or_create(
+        case=case, step=step, author=account(user=user), defaults={"data": clean}
+    )
 
 
 def discard_draft(*, user: User, case: Case, step: str) -> None:
     """Forget the unsaved input of one step."""
-    WorkupDraft.objects.filter(case=case, step=step, author=user).delete()
+    WorkupDraft.objects.filter(case=case, step=step, author=account(user=user)).delete()
 
 
 @transaction.atomic
@@ -272,5 +286,8 @@ def show_known_patient(*, user: User, known: KnownPatient) -> None:
 def log_access(*, user: User, case: Case, action: str) -> None:
     """Record that a user read a case (page, pathway, history) or downloaded its PDF."""
     AccessEvent.objects.create(
-        patient_id=case.patient_id, case=case, user=user if user.is_authenticated else None, action=action
+        patient_id=case.patient_id,
+        case=case,
+        user=user if isinstance(user, get_user_model()) else None,  # an anonymous reader is recorded as none
+        action=action,
     )

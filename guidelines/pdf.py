@@ -69,4 +69,6 @@ def pathway_pdf_html(view: PathwayView, request: HttpRequest | None = None) -> s
 
 def render_pathway_pdf(view: PathwayView, request: HttpRequest) -> bytes:
     """A case's pathway summary as PDF bytes."""
-    return render_document(pathway_pdf_html(view, request)).write_pdf()
+    # WeasyPrint is untyped; write_pdf() without a target returns the PDF as bytes.
+    pdf: bytes = render_document(pathway_pdf_html(view, request)).write_pdf()
+    return pdf

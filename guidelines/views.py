@@ -38,5 +38,7 @@ def pathway_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     log_access(user=request.user, case=view.case, action=AccessEvent.Action.DOWNLOAD_PDF)
     response = HttpResponse(render_pathway_pdf(view, request), content_type="application/pdf")
     as_attachment = request.GET.get("download") == "1"
-    response["Content-Disposition"] = content_disposition_header(as_attachment, view.pdf_filename)
+    disposition = content_disposition_header(as_attachment, view.pdf_filename)
+    if disposition is not None:  # None only for an inline file without a name; the PDF always has one
+        response["Content-Disposition"] = disposition
     return response

@@ -32,7 +32,7 @@ class AgendaItemInline(admin.TabularInline[AgendaItem, Meeting]):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(AuditedAdmin):
+class MeetingAdmin(AuditedAdmin[Meeting]):
     list_display = ("board_name", "starts_at", "location")
     date_hierarchy = "starts_at"
     inlines = [AttendeeInline, AgendaItemInline]
@@ -49,7 +49,7 @@ class MeetingAdmin(AuditedAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(AuditedAdmin):
+class DecisionAdmin(AuditedAdmin[Decision]):
     """Read-only: decisions are recorded and corrected on the meeting pages, which mark the case discussed."""
 
     list_display = ("agenda_item", "plan_title", "follows_guideline", "deviation_reason", "next_review_on")

@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from cases.forms import VersionedForm, full_name, responsible_clinicians
+from cases.forms import ClinicianChoiceField, VersionedForm, responsible_clinicians
 from cases.models import Case
 from meetings.decisions import PathwayOption
 from meetings.models import (
@@ -41,7 +41,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class MeetingForm(VersionedForm):
+class MeetingForm(VersionedForm[Meeting]):
     """When and where the board meets."""
 
     video_link = forms.URLField(
@@ -73,13 +73,6 @@ class CaseChoiceField(forms.ModelChoiceField[Case]):
         return case_label(obj)
 
 
-class ClinicianChoiceField(forms.ModelChoiceField[Any]):
-    """A choice of users, each shown by full name."""
-
-    def label_from_instance(self, obj: Any) -> str:
-        return full_name(obj)
-
-
 class AddCaseForm(forms.Form):
     """Pick a case that is ready for the board and not yet on this agenda."""
 
@@ -103,7 +96,7 @@ def case_label(case: Case) -> str:
     return f"{name} ({patient.mrn}) · {case.get_primary_site_display()}"
 
 
-class AgendaItemForm(VersionedForm):
+class AgendaItemForm(VersionedForm[AgendaItem]):
     """The question for the board and the minutes a case is expected to take."""
 
     class Meta:
@@ -130,7 +123,7 @@ class MoveForm(forms.Form):
 NEXT_REVIEW_HORIZON = datetime.timedelta(days=5 * 366)
 
 
-class DecisionForm(VersionedForm):
+class DecisionForm(VersionedForm[Decision]):
     """The board's decision: pathway option and/or free text, guideline adherence, who, next review."""
 
     option = forms.ChoiceField(label="Pathway option", required=False, widget=forms.RadioSelect)

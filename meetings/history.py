@@ -37,7 +37,7 @@ def decision_history(case: Case) -> list[HistoryEntry]:
     items = {item.pk: item for item in AgendaItem.objects.filter(case=case).select_related("meeting")}
     if not items:
         return []
-    rows = list(Decision.history.filter(agenda_item_id__in=items).select_related("history_user"))  # type: ignore[attr-defined]
+    rows = list(Decision.history.filter(agenda_item_id__in=items).select_related("history_user"))
     clinician_ids = {row.responsible_clinician_id for row in rows}
     clinicians = {
         user.pk: user.get_full_name() or user.get_username()

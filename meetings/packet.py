@@ -197,4 +197,6 @@ def render_minutes(meeting: Meeting, user: User) -> bytes:
             "engine_version": ENGINE_VERSION,
         },
     )
-    return render_document(html).write_pdf()
+    # WeasyPrint is untyped; write_pdf() without a target returns the PDF as bytes.
+    pdf: bytes = render_document(html).write_pdf()
+    return pdf

@@ -38,8 +38,9 @@ def write_new_records(
             # raw: keep created_at/updated_at and version as exported (no auto_now, no save() override).
             item.record.save_base(raw=True, force_insert=True)
             created[item.model].append(item.record)
+    # Every record under Case is a case (created is keyed by model); typed as models, narrowed here.
+    new_cases = [case for case in created.get(Case, []) if isinstance(case, Case)]
     # Derived from the findings, never taken from the file: the history entry then holds the right value.
-    new_cases = created.get(Case, [])
     records = with_record(Case.objects.filter(pk__in=[case.pk for case in new_cases])).in_bulk()
     pathways = {case.pk: pathway_for_case(records[case.pk]) for case in new_cases}
     for case in new_cases:

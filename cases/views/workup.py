@@ -109,9 +109,8 @@ def _context(
     problems = {step.slug} if forms.has_errors() else set()
     if case is not None:
         case_pathway = case_pathway or live_pathway(case, forms)
-        drafts = set(
-            WorkupDraft.objects.filter(case=case, author=request.user).values_list("step", flat=True)
-        )
+        own_drafts = WorkupDraft.objects.filter(case=case, author=services.account(user=request.user))
+        drafts = set(own_drafts.values_list("step", flat=True))
         problems |= {item.step for item in conflict_items(case_pathway) + invalid_items(case_pathway)}
     index = STEP_SLUGS.index(step.slug)
     context = {
@@ -177,7 +176,9 @@ def workup_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     services.log_access(user=request.user, case=case, action=AccessEvent.Action.VIEW_WORKUP)
     if request.method == "POST":
         return _save_step(request, case, current)
-    draft = WorkupDraft.objects.filter(case=case, step=current.slug, author=request.user).first()
+    draft = WorkupDraft.objects.filter(
+        case=case, step=current.slug, author=services.account(user=request.user)
+    ).first()
     data = _query_dict(draft.data) if draft and current.entry is not None else None
     forms = _load(request, current, case, data)
     return render(request, TEMPLATE, _context(request, case, current, forms, restored_draft=draft))
