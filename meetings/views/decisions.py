@@ -70,8 +70,8 @@ def decision_edit(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRespon
     data = form.cleaned_data
     try:
         services.record_decision(
-            request.user,
-            item.pk,
+            user=request.user,
+            item_id=item.pk,
             option=form.chosen_option,
             plan=data["plan"],
             follows_guideline=data["follows"] == "yes",

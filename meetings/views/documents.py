@@ -49,7 +49,7 @@ def _pdf_response(content: bytes, name: str, request: HtmxHttpRequest) -> HttpRe
 def packet_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Start generating the packet in the background; htmx gets the panel, which then polls."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    services.request_packet(request.user, meeting.pk)
+    services.request_packet(user=request.user, meeting_id=meeting.pk)
     if request.htmx:
         return render(request, f"{TEMPLATE}#packet", packet_context(pk))
     messages.info(request, "The meeting packet is being generated.")
