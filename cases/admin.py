@@ -78,11 +78,16 @@ class AuditedAdmin(NoDeleteAdmin):
         changelist = getattr(response, "context_data", None) and response.context_data.get("cl")
         if changelist is not None:
             audit.record_patient_reads(
-                request.user, AccessEvent.Action.ADMIN_LIST, self.listed_reads(list(changelist.result_list))
+                user=request.user,
+                action=AccessEvent.Action.ADMIN_LIST,
+                pairs=self.listed_reads(list(changelist.result_list)),
             )
             if changelist.query.strip():
                 audit.record_search(
-                    request.user, SearchEvent.Place.ADMIN, changelist.query, changelist.result_count
+                    user=request.user,
+                    place=SearchEvent.Place.ADMIN,
+                    term=changelist.query,
+                    result_count=changelist.result_count,
                 )
         return response
 
@@ -97,7 +102,7 @@ class AuditedAdmin(NoDeleteAdmin):
         original = getattr(response, "context_data", None) and response.context_data.get("original")
         if original is not None:
             audit.record_patient_reads(
-                request.user, AccessEvent.Action.ADMIN_VIEW, self.shown_reads(original)
+                user=request.user, action=AccessEvent.Action.ADMIN_VIEW, pairs=self.shown_reads(original)
             )
         return response
 

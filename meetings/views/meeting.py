@@ -127,7 +127,7 @@ def meeting_context(request: HtmxHttpRequest, pk: int, **forms: Any) -> dict[str
     if request.user.has_perm("meetings.add_agendaitem"):
         # The add-a-case list names every ready patient.
         shown += ready_cases.values_list("patient_id", "pk")
-    audit.record_patient_reads(request.user, AccessEvent.Action.VIEW_MEETING, shown)
+    audit.record_patient_reads(user=request.user, action=AccessEvent.Action.VIEW_MEETING, pairs=shown)
     total = sum(item.expected_minutes for item in items)
     context = {
         "meeting": meeting,
