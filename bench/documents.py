@@ -38,13 +38,13 @@ def case_pdf_seconds(base_url: str, login: tuple[str, str], case_id: int, runs: 
 def make_meeting(coordinator: Any, case_ids: list[int]) -> int:
     """A meeting next week with these (ready) cases on its agenda, through the meetings services."""
     meeting = services.create_meeting(
-        coordinator,
+        user=coordinator,
         board_name="Benchmark board",
         starts_at=timezone.now() + timedelta(days=7),
         location="Room B (benchmark)",
     )
     for case_id in case_ids:
-        services.add_case_to_agenda(coordinator, meeting.pk, case_id)
+        services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=case_id)
     return meeting.pk
 
 

@@ -92,11 +92,16 @@ class AuditedAdmin(NoDeleteAdmin[_M]):
         changelist = _context_value(response, "cl")
         if changelist is not None:
             audit.record_patient_reads(
-                request.user, AccessEvent.Action.ADMIN_LIST, self.listed_reads(list(changelist.result_list))
+                user=request.user,
+                action=AccessEvent.Action.ADMIN_LIST,
+                pairs=self.listed_reads(list(changelist.result_list)),
             )
             if changelist.query.strip():
                 audit.record_search(
-                    request.user, SearchEvent.Place.ADMIN, changelist.query, changelist.result_count
+                    user=request.user,
+                    place=SearchEvent.Place.ADMIN,
+                    term=changelist.query,
+                    result_count=changelist.result_count,
                 )
         return response
 
@@ -111,7 +116,7 @@ class AuditedAdmin(NoDeleteAdmin[_M]):
         original = _context_value(response, "original")
         if original is not None:
             audit.record_patient_reads(
-                request.user, AccessEvent.Action.ADMIN_VIEW, self.shown_reads(original)
+                user=request.user, action=AccessEvent.Action.ADMIN_VIEW, pairs=self.shown_reads(original)
             )
         return response
 

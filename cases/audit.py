@@ -19,7 +19,7 @@ def _actor(user: User) -> Any:
     return user if user.is_authenticated else None
 
 
-def record_reads(user: User, action: str, cases: Iterable[Case]) -> None:
+def record_reads(*, user: User, action: str, cases: Iterable[Case]) -> None:
     """One access event per case shown (in one query), each naming its patient."""
     actor = _actor(user)
     events = [
@@ -29,7 +29,7 @@ def record_reads(user: User, action: str, cases: Iterable[Case]) -> None:
         AccessEvent.objects.bulk_create(events)
 
 
-def record_patient_reads(user: User, action: str, pairs: Iterable[tuple[int, int | None]]) -> None:
+def record_patient_reads(*, user: User, action: str, pairs: Iterable[tuple[int, int | None]]) -> None:
     """One access event per (patient id, case id or None) shown, in one query."""
     actor = _actor(user)
     events = [
@@ -50,7 +50,7 @@ def term_digest(term: str) -> str:
     return salted_hmac(SEARCH_DIGEST_SALT, normalized_term(term), algorithm="sha256").hexdigest()
 
 
-def record_search(user: User, place: str, term: str, result_count: int) -> None:
+def record_search(*, user: User, place: str, term: str, result_count: int) -> None:
     """Record that a user searched (where, how many results) with the terms as a digest only."""
     SearchEvent.objects.create(
         user=_actor(user), place=place, term_digest=term_digest(term), result_count=result_count

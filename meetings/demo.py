@@ -41,7 +41,7 @@ def seed_demo_meeting(author: AbstractBaseUser | None = None) -> Meeting:
     meeting = Meeting.objects.filter(board_name=DEMO_BOARD, starts_at__gte=timezone.now()).first()
     if meeting is None:
         meeting = services.create_meeting(
-            author,
+            user=author,
             board_name=DEMO_BOARD,
             starts_at=next_board_time(timezone.now()),
             location="Demo hospital, tumor board room 2",
@@ -50,14 +50,14 @@ def seed_demo_meeting(author: AbstractBaseUser | None = None) -> Meeting:
     present = set(meeting.attendees.values_list("name", flat=True))
     for name, specialty in DEMO_ATTENDEES:
         if name not in present:
-            services.add_attendee(author, meeting.pk, name=name, specialty=specialty)
+            services.add_attendee(user=author, meeting_id=meeting.pk, name=name, specialty=specialty)
     on_agenda = set(meeting.agenda_items.values_list("case_id", flat=True))
     ready = Case.objects.filter(status=CaseStatus.READY, patient__mrn__startswith="DEMO-").order_by(
         "patient__mrn"
     )
     for case in ready:
         if case.pk not in on_agenda:
-            services.add_case_to_agenda(author, meeting.pk, case.pk)
+            services.add_case_to_agenda(user=author, meeting_id=meeting.pk, case_id=case.pk)
     return meeting
 
 

@@ -1,4 +1,4 @@
-"""Writes to meetings: small typed functions, each one transaction, authorship stamped.
+"""Writes to meetings: small keyword-only typed functions, each one transaction, authorship stamped.
 
 Every change to a meeting's agenda first locks the meeting row (select_for_update), so two
 people editing the same agenda at once are applied one after the other, each on the order
@@ -79,7 +79,7 @@ def _agenda_item(meeting: Meeting, item_id: int) -> AgendaItem:
 
 @transaction.atomic
 def create_meeting(
-    user: User, *, board_name: str, starts_at: datetime.datetime, location: str = "", video_link: str = ""
+    *, user: User, board_name: str, starts_at: datetime.datetime, location: str = "", video_link: str = ""
 ) -> Meeting:
     """Schedule a meeting."""
     meeting = Meeting(board_name=board_name, starts_at=starts_at, location=location, video_link=video_link)
@@ -91,9 +91,9 @@ def create_meeting(
 
 @transaction.atomic
 def update_meeting(
+    *,
     user: User,
     meeting_id: int,
-    *,
     board_name: str,
     starts_at: datetime.datetime,
     location: str = "",
@@ -112,7 +112,7 @@ def update_meeting(
 
 
 @transaction.atomic
-def add_attendee(user: User, meeting_id: int, *, name: str, specialty: str) -> Attendee:
+def add_attendee(*, user: User, meeting_id: int, name: str, specialty: str) -> Attendee:
     """Add a person and their specialty to the meeting."""
     meeting = _locked_meeting(meeting_id)
     attendee = Attendee(meeting=meeting, name=name.strip(), specialty=specialty)
@@ -124,7 +124,7 @@ def add_attendee(user: User, meeting_id: int, *, name: str, specialty: str) -> A
 
 
 @transaction.atomic
-def remove_attendee(user: User, meeting_id: int, attendee_id: int) -> None:
+def remove_attendee(*, user: User, meeting_id: int, attendee_id: int) -> None:
     """Take a person off the meeting."""
     meeting = _locked_meeting(meeting_id)
     meeting.attendees.filter(pk=attendee_id).delete()
@@ -133,10 +133,10 @@ def remove_attendee(user: User, meeting_id: int, attendee_id: int) -> None:
 
 @transaction.atomic
 def add_case_to_agenda(
+    *,
     user: User,
     meeting_id: int,
     case_id: int,
-    *,
     board_question: str = "",
     expected_minutes: int = DEFAULT_EXPECTED_MINUTES,
 ) -> AgendaItem:
@@ -166,10 +166,10 @@ def add_case_to_agenda(
 
 @transaction.atomic
 def update_agenda_item(
+    *,
     user: User,
     meeting_id: int,
     item_id: int,
-    *,
     board_question: str,
     expected_minutes: int,
     loaded_version: int | None,
@@ -187,7 +187,7 @@ def update_agenda_item(
 
 
 @transaction.atomic
-def remove_agenda_item(user: User, meeting_id: int, item_id: int) -> None:
+def remove_agenda_item(*, user: User, meeting_id: int, item_id: int) -> None:
     """Take a case off the agenda (not once the board has decided on it) and close the gap."""
     meeting = _locked_meeting(meeting_id)
     item = _agenda_item(meeting, item_id)
@@ -202,7 +202,7 @@ def remove_agenda_item(user: User, meeting_id: int, item_id: int) -> None:
 
 
 @transaction.atomic
-def move_agenda_item(user: User, meeting_id: int, item_id: int, to_position: int) -> AgendaItem:
+def move_agenda_item(*, user: User, meeting_id: int, item_id: int, to_position: int) -> AgendaItem:
     """Move one case to a position (1 = first; out-of-range positions go to the nearest end)."""
     meeting = _locked_meeting(meeting_id)
     item = _agenda_item(meeting, item_id)
@@ -217,11 +217,11 @@ def move_agenda_item(user: User, meeting_id: int, item_id: int, to_position: int
 
 
 @transaction.atomic
-def shift_agenda_item(user: User, meeting_id: int, item_id: int, by: int) -> AgendaItem:
+def shift_agenda_item(*, user: User, meeting_id: int, item_id: int, by: int) -> AgendaItem:
     """Move one case up (by < 0) or down (by > 0) from wherever it is now."""
     meeting = _locked_meeting(meeting_id)
     item = _agenda_item(meeting, item_id)
-    return move_agenda_item(user, meeting.pk, item.pk, item.position + by)
+    return move_agenda_item(user=user, meeting_id=meeting.pk, item_id=item.pk, to_position=item.position + by)
 
 
 def _renumber(meeting: Meeting, order: list[int], user: User) -> None:
@@ -245,9 +245,9 @@ def _renumber(meeting: Meeting, order: list[int], user: User) -> None:
 
 @transaction.atomic
 def record_decision(
+    *,
     user: User,
     item_id: int,
-    *,
     option: PathwayOption | None,
     plan: str,
     follows_guideline: bool,
@@ -292,7 +292,7 @@ def record_decision(
     return decision
 
 
-def fail_lost_packets(now: datetime.datetime | None = None) -> int:
+def fail_lost_packets(*, now: datetime.datetime | None = None) -> int:
     """Mark failed every running packet whose worker stopped renewing its lease, and its task too.
 
     A killed worker cannot say it died: its packet would stay "running" and its task row RUNNING
@@ -318,7 +318,7 @@ def fail_lost_packets(now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def request_packet(user: User, meeting_id: int) -> MeetingPacket:
+def request_packet(*, user: User, meeting_id: int) -> MeetingPacket:
     """Queue a fresh meeting packet, unless one for the same content is already on its way."""
     from meetings.packet import agenda_for_packet, packet_fingerprint
     from meetings.tasks import generate_meeting_packet

@@ -170,7 +170,7 @@ def access_report(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     rows = list(events[:SHOWN_ROWS])
     # The report names patients: the privacy officer's own reads are in the trail too.
     shown = {(event.patient_id, None) for event in rows}
-    audit.record_patient_reads(request.user, AccessEvent.Action.AUDIT_REPORT, sorted(shown))
+    audit.record_patient_reads(user=request.user, action=AccessEvent.Action.AUDIT_REPORT, pairs=sorted(shown))
     context.update(
         {
             "report": True,

@@ -52,9 +52,14 @@ def case_list(request: HtmxHttpRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     searched = params["q"].strip()
     if searched:
-        audit.record_search(request.user, SearchEvent.Place.CASE_LIST, searched, page.paginator.count)
+        audit.record_search(
+            user=request.user,
+            place=SearchEvent.Place.CASE_LIST,
+            term=searched,
+            result_count=page.paginator.count,
+        )
     shown = AccessEvent.Action.SEARCH_RESULT if searched else AccessEvent.Action.LIST_CASES
-    audit.record_reads(request.user, shown, page.object_list)
+    audit.record_reads(user=request.user, action=shown, cases=page.object_list)
     context = {
         "page": page,
         "params": params,

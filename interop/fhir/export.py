@@ -37,7 +37,7 @@ EXPORT_ACTION = AccessEvent.Action.EXPORT_FHIR
 def export_bundles(*, user: AbstractBaseUser | AnonymousUser, cases: QuerySet[Case]) -> list[dict[str, Any]]:
     """The FHIR Bundle of each case, the reads recorded (one access event per case)."""
     chosen = list(cases_for_export(cases.order_by("pk")))
-    record_reads(user, EXPORT_ACTION, chosen)
+    record_reads(user=user, action=EXPORT_ACTION, cases=chosen)
     logger.info("export_fhir: exported %d case(s)", len(chosen))
     return [bundle_for_case(case) for case in chosen]
 

@@ -38,7 +38,10 @@ def agenda_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     case = form.cleaned_data["case"]
     try:
         item = services.add_case_to_agenda(
-            request.user, meeting.pk, case.pk, expected_minutes=form.cleaned_data["expected_minutes"]
+            user=request.user,
+            meeting_id=meeting.pk,
+            case_id=case.pk,
+            expected_minutes=form.cleaned_data["expected_minutes"],
         )
     except ValidationError as error:
         return refused(request, pk, add_case_form=with_error(form, error))
@@ -54,7 +57,7 @@ def agenda_item_edit(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRes
     if not form.is_valid():
         return refused(request, pk, item_form=form)
     try:
-        services.update_agenda_item(request.user, pk, item.pk, **form.cleaned_data)
+        services.update_agenda_item(user=request.user, meeting_id=pk, item_id=item.pk, **form.cleaned_data)
     except StaleEdit as conflict:
         return refused(request, pk, status=409, item_form=kept(form, conflict))
     except ValidationError as error:
@@ -73,9 +76,11 @@ def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse
     try:
         if form.cleaned_data["direction"]:
             step = -1 if form.cleaned_data["direction"] == "up" else 1
-            moved = services.shift_agenda_item(request.user, pk, item.pk, step)
+            moved = services.shift_agenda_item(user=request.user, meeting_id=pk, item_id=item.pk, by=step)
         else:
-            moved = services.move_agenda_item(request.user, pk, item.pk, form.cleaned_data["position"])
+            moved = services.move_agenda_item(
+                user=request.user, meeting_id=pk, item_id=item.pk, to_position=form.cleaned_data["position"]
+            )
     except ValidationError as error:
         return refused(request, pk, agenda_error=" ".join(error.messages))
     return updated(request, pk, f"{_patient(item.case)} is now case {moved.position}.", f"#item-{item.pk}")
@@ -87,7 +92,7 @@ def agenda_remove(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRespon
     """Take a case off the agenda (refused once the board decided on it)."""
     item = get_object_or_404(AgendaItem.objects.select_related("case__patient"), meeting_id=pk, pk=item_pk)
     try:
-        services.remove_agenda_item(request.user, pk, item.pk)
+        services.remove_agenda_item(user=request.user, meeting_id=pk, item_id=item.pk)
     except ValidationError as error:
         return refused(request, pk, agenda_error=" ".join(error.messages))
     return updated(request, pk, f"{_patient(item.case)} taken off the agenda.", "#agenda")

@@ -36,7 +36,7 @@ def decision_edit(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRespon
         meeting_id=pk,
         pk=item_pk,
     )
-    audit.record_reads(request.user, AccessEvent.Action.VIEW_DECISION, [item.case])
+    audit.record_reads(user=request.user, action=AccessEvent.Action.VIEW_DECISION, cases=[item.case])
     decision = Decision.objects.filter(agenda_item=item).first()
     if decision is not None and not request.user.has_perm("meetings.change_decision"):
         raise PermissionDenied("Changing a recorded decision needs the permission to change decisions.")
@@ -70,8 +70,8 @@ def decision_edit(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpRespon
     data = form.cleaned_data
     try:
         services.record_decision(
-            request.user,
-            item.pk,
+            user=request.user,
+            item_id=item.pk,
             option=form.chosen_option,
             plan=data["plan"],
             follows_guideline=data["follows"] == "yes",

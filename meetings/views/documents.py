@@ -49,7 +49,7 @@ def _pdf_response(content: bytes, name: str, request: HtmxHttpRequest) -> HttpRe
 def packet_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Start generating the packet in the background; htmx gets the panel, which then polls."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    services.request_packet(request.user, meeting.pk)
+    services.request_packet(user=request.user, meeting_id=meeting.pk)
     if request.htmx:
         return render(request, f"{TEMPLATE}#packet", packet_context(pk))
     messages.info(request, "The meeting packet is being generated.")
@@ -75,7 +75,9 @@ def packet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         content = cast(
             bytes | memoryview, MeetingPacket.objects.values_list("pdf", flat=True).get(pk=view.packet.pk)
         )
-        audit.record_reads(request.user, AccessEvent.Action.DOWNLOAD_PACKET, _agenda_cases(meeting))
+        audit.record_reads(
+            user=request.user, action=AccessEvent.Action.DOWNLOAD_PACKET, cases=_agenda_cases(meeting)
+        )
         return _pdf_response(bytes(content), file_name("packet", meeting), request)
     if view.state == "failed":
         messages.error(request, "The packet could not be generated; see the message below.")
@@ -100,5 +102,7 @@ def minutes_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """The minutes: every agenda case with the board's decision, for the record after the meeting."""
     meeting = get_object_or_404(Meeting, pk=pk)
     content = render_minutes(meeting, request.user)
-    audit.record_reads(request.user, AccessEvent.Action.DOWNLOAD_MINUTES, _agenda_cases(meeting))
+    audit.record_reads(
+        user=request.user, action=AccessEvent.Action.DOWNLOAD_MINUTES, cases=_agenda_cases(meeting)
+    )
     return _pdf_response(content, file_name("minutes", meeting), request)

@@ -56,7 +56,7 @@ def meeting_new(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = {name: value for name, value in form.cleaned_data.items() if name != "loaded_version"}
-            meeting = services.create_meeting(request.user, **data)
+            meeting = services.create_meeting(user=request.user, **data)
             messages.success(request, "Meeting scheduled. Add the attendees and the cases.")
             return redirect("meetings:detail", pk=meeting.pk)
         return render(request, "meetings/meeting_form.html", {"form": form}, status=422)
@@ -74,7 +74,7 @@ def meeting_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             return render(request, "meetings/meeting_form.html", context, status=422)
         try:
-            services.update_meeting(request.user, meeting.pk, **form.cleaned_data)
+            services.update_meeting(user=request.user, meeting_id=meeting.pk, **form.cleaned_data)
         except StaleEdit as conflict:
             return render(
                 request, "meetings/meeting_form.html", {**context, "form": kept(form, conflict)}, status=409
@@ -127,7 +127,7 @@ def meeting_context(request: HtmxHttpRequest, pk: int, **forms: Any) -> dict[str
     if request.user.has_perm("meetings.add_agendaitem"):
         # The add-a-case list names every ready patient.
         shown += ready_cases.values_list("patient_id", "pk")
-    audit.record_patient_reads(request.user, AccessEvent.Action.VIEW_MEETING, shown)
+    audit.record_patient_reads(user=request.user, action=AccessEvent.Action.VIEW_MEETING, pairs=shown)
     total = sum(item.expected_minutes for item in items)
     context = {
         "meeting": meeting,
@@ -184,7 +184,7 @@ def attendee_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     form = AttendeeForm(request.POST, prefix="attendee")
     if not form.is_valid():
         return refused(request, pk, attendee_form=form)
-    attendee = services.add_attendee(request.user, meeting.pk, **form.cleaned_data)
+    attendee = services.add_attendee(user=request.user, meeting_id=meeting.pk, **form.cleaned_data)
     return updated(request, pk, f"{attendee.name} added ({attendee.get_specialty_display()}).", "#attendees")
 
 
@@ -194,5 +194,5 @@ def attendee_remove(request: HtmxHttpRequest, pk: int, attendee_pk: int) -> Http
     """Take a person off the meeting."""
     meeting = get_object_or_404(Meeting, pk=pk)
     attendee = get_object_or_404(meeting.attendees, pk=attendee_pk)
-    services.remove_attendee(request.user, meeting.pk, attendee.pk)
+    services.remove_attendee(user=request.user, meeting_id=meeting.pk, attendee_id=attendee.pk)
     return updated(request, pk, f"{attendee.name} removed.", "#attendees")

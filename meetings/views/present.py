@@ -36,7 +36,7 @@ def present(request: HttpRequest, pk: int, position: int | None = None) -> HttpR
         now=timezone.localtime(),
         board_question=item.board_question,
     )
-    audit.record_reads(request.user, AccessEvent.Action.PRESENT, [item.case])
+    audit.record_reads(user=request.user, action=AccessEvent.Action.PRESENT, cases=[item.case])
     return render(
         request,
         "meetings/present.html",

@@ -210,7 +210,7 @@ def test_a_packet_whose_worker_died_shows_failed_with_retry_and_stops_polling(
     AttendeeFactory(meeting=meeting, name="Dr. Path", specialty="pathology")
     for _ in range(3):
         AgendaItemFactory(meeting=meeting)
-    packet = services.request_packet(coordinator, meeting.pk)
+    packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     # A worker claimed it and rendered one case of three; it is killed now: no heartbeat from here on.
     MeetingPacket.objects.filter(pk=packet.pk).update(
         status="running", cases_done=1, cases_total=3, heartbeat_at=timezone.now()

@@ -1,14 +1,35 @@
 """Audit trail: every change with who, when and what; reads of a case logged as access events."""
 
+import inspect
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from cases import audit
 from cases.history import case_history
 from cases.models import AccessEvent
 from tests.factories import CaseFactory, PathologyReportFactory, StagingAssessmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# Pure functions of the one search term, not writes: a keyword would add nothing to term_digest(term).
+ONE_VALUE_HELPERS = {"normalized_term", "term_digest"}
+
+
+def test_every_audit_write_takes_keyword_arguments_only():
+    public = {
+        name: function
+        for name, function in inspect.getmembers(audit, inspect.isfunction)
+        if function.__module__ == audit.__name__ and not name.startswith("_")
+    }
+    assert {"record_reads", "record_patient_reads", "record_search"} | ONE_VALUE_HELPERS <= public.keys()
+    for name, function in public.items():
+        parameters = inspect.signature(function).parameters.values()
+        if name in ONE_VALUE_HELPERS:
+            assert len(parameters) == 1, name
+        else:
+            assert {parameter.kind for parameter in parameters} <= {inspect.Parameter.KEYWORD_ONLY}, name
 
 
 @pytest.fixture

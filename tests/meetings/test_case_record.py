@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def item(demo_cases, coordinator):
     meeting = MeetingFactory(board_name="NEN board")
-    return services.add_case_to_agenda(coordinator, meeting.pk, demo_cases["P01"].pk)
+    return services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=demo_cases["P01"].pk)
 
 
 def decision_post(item, version="", **changes):
@@ -123,7 +123,7 @@ def test_an_edit_after_the_discussion_is_flagged_until_the_board_discusses_the_c
 
     # The board discusses it again (a decision at a later meeting): the warning goes.
     later = MeetingFactory(starts_at=item.meeting.starts_at + datetime.timedelta(days=7))
-    again = services.add_case_to_agenda(clinician, later.pk, case.pk)
+    again = services.add_case_to_agenda(user=clinician, meeting_id=later.pk, case_id=case.pk)
     decide(clinician_client, again, plan="Chemotherapy", responsible_clinician=clinician.pk)
     for url in pages:
         assert "Changed since the board discussed" not in clinician_client.get(url).text

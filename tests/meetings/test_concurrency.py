@@ -33,7 +33,9 @@ def agenda():
     first, second = UserFactory(username="first"), UserFactory(username="second")
     meeting = MeetingFactory()
     for letter in "ABCDE":
-        services.add_case_to_agenda(first, meeting.pk, ReadyCaseFactory(board_question=letter).pk)
+        services.add_case_to_agenda(
+            user=first, meeting_id=meeting.pk, case_id=ReadyCaseFactory(board_question=letter).pk
+        )
     items = {item.case.board_question: item.pk for item in meeting.agenda_items.select_related("case")}
     return meeting, items, first, second
 
@@ -68,13 +70,13 @@ def test_a_move_waits_for_the_other_and_applies_to_its_result(agenda):
 
     def move_a_last() -> None:
         with transaction.atomic():
-            services.move_agenda_item(first, meeting.pk, items["A"], 5)
+            services.move_agenda_item(user=first, meeting_id=meeting.pk, item_id=items["A"], to_position=5)
             first_moved.set()
             release_first.wait(WAIT)
 
     def move_e_first() -> None:
         first_moved.wait(WAIT)
-        services.shift_agenda_item(second, meeting.pk, items["E"], -4)
+        services.shift_agenda_item(user=second, meeting_id=meeting.pk, item_id=items["E"], by=-4)
         second_done.set()
 
     threads = [in_thread(move_a_last, errors), in_thread(move_e_first, errors)]
@@ -99,12 +101,12 @@ def test_many_simultaneous_moves_keep_every_position_distinct(agenda):
     def first_user() -> None:
         start.wait(WAIT)
         for _ in range(5):
-            services.shift_agenda_item(first, meeting.pk, items["B"], 1)
+            services.shift_agenda_item(user=first, meeting_id=meeting.pk, item_id=items["B"], by=1)
 
     def second_user() -> None:
         start.wait(WAIT)
         for _ in range(5):
-            services.move_agenda_item(second, meeting.pk, items["D"], 1)
+            services.move_agenda_item(user=second, meeting_id=meeting.pk, item_id=items["D"], to_position=1)
 
     threads = [in_thread(first_user, errors), in_thread(second_user, errors)]
     for thread in threads:

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def item(demo_cases, coordinator):
     """P01 (metastatic pancreatic G3 NET, liver-dominant) on a meeting's agenda."""
     meeting = MeetingFactory()
-    return services.add_case_to_agenda(coordinator, meeting.pk, demo_cases["P01"].pk)
+    return services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=demo_cases["P01"].pk)
 
 
 def decision_url(item, query=""):

@@ -27,9 +27,9 @@ def meeting(demo_cases, coordinator):
     """P01, P02 and P12 on the agenda, then reordered to P12, P01, P02."""
     meeting = MeetingFactory(board_name="Packet board")
     for vignette in ("P01", "P02", "P12"):
-        services.add_case_to_agenda(coordinator, meeting.pk, demo_cases[vignette].pk)
+        services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=demo_cases[vignette].pk)
     p12 = meeting.agenda_items.get(case=demo_cases["P12"])
-    services.move_agenda_item(coordinator, meeting.pk, p12.pk, 1)
+    services.move_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=p12.pk, to_position=1)
     return meeting
 
 
@@ -91,9 +91,9 @@ def test_the_packet_holds_cover_agenda_and_every_case_in_agenda_order(coordinato
 def test_the_packet_asks_the_agendas_question(coordinator_client, coordinator, meeting):
     item = meeting.agenda_items.get(position=2)
     services.update_agenda_item(
-        coordinator,
-        meeting.pk,
-        item.pk,
+        user=coordinator,
+        meeting_id=meeting.pk,
+        item_id=item.pk,
         board_question="Asked at this board?",
         expected_minutes=5,
         loaded_version=item.version,
@@ -170,7 +170,7 @@ def test_a_readers_get_of_an_out_of_date_packet_starts_nothing(
 def test_reordering_the_agenda_makes_the_packet_out_of_date(coordinator_client, coordinator, meeting):
     request_packet(coordinator_client, meeting)
     item = meeting.agenda_items.get(position=3)
-    services.move_agenda_item(coordinator, meeting.pk, item.pk, 1)
+    services.move_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=item.pk, to_position=1)
     assert "Out of date" in coordinator_client.get(reverse("meetings:packet_status", args=[meeting.pk])).text
 
 
@@ -206,17 +206,17 @@ def test_the_panel_polls_while_queued_or_running_and_stops_when_ready(coordinato
 
 @override_settings(TASKS=DUMMY_TASKS)
 def test_a_superseded_render_stores_nothing(coordinator, meeting):
-    first = services.request_packet(coordinator, meeting.pk)
+    first = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     item = meeting.agenda_items.first()
     services.update_agenda_item(
-        coordinator,
-        meeting.pk,
-        item.pk,
+        user=coordinator,
+        meeting_id=meeting.pk,
+        item_id=item.pk,
         board_question="New?",
         expected_minutes=5,
         loaded_version=item.version,
     )
-    second = services.request_packet(coordinator, meeting.pk)
+    second = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     assert second.generation == first.generation + 1
     assert generate_meeting_packet.call(first.pk, first.generation) == "superseded"
     assert MeetingPacket.objects.get().status == "queued"
@@ -224,7 +224,7 @@ def test_a_superseded_render_stores_nothing(coordinator, meeting):
 
 @override_settings(TASKS=DUMMY_TASKS)
 def test_a_packet_queued_for_long_asks_whether_the_worker_runs(coordinator_client, coordinator, meeting):
-    packet = services.request_packet(coordinator, meeting.pk)
+    packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     MeetingPacket.objects.filter(pk=packet.pk).update(
         requested_at=timezone.now() - datetime.timedelta(minutes=5)
     )
@@ -252,7 +252,7 @@ def test_a_running_packet_whose_worker_died_is_failed_with_retry_and_asking_agai
     coordinator_client, coordinator, meeting
 ):
     status_url = reverse("meetings:packet_status", args=[meeting.pk])
-    packet = services.request_packet(coordinator, meeting.pk)
+    packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     # The worker claimed it, rendered one case, and was killed: no heartbeat since.
     MeetingPacket.objects.filter(pk=packet.pk).update(
         status="running",
@@ -278,7 +278,7 @@ def test_a_running_packet_whose_worker_died_is_failed_with_retry_and_asking_agai
 
 @override_settings(TASKS=DUMMY_TASKS, PACKET_LEASE_SECONDS=30)
 def test_a_running_packet_with_a_live_lease_keeps_polling(coordinator_client, coordinator, meeting):
-    packet = services.request_packet(coordinator, meeting.pk)
+    packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     MeetingPacket.objects.filter(pk=packet.pk).update(
         status="running", heartbeat_at=timezone.now() - datetime.timedelta(seconds=29)
     )
@@ -289,7 +289,7 @@ def test_a_running_packet_with_a_live_lease_keeps_polling(coordinator_client, co
 
 @override_settings(TASKS=DUMMY_TASKS)
 def test_a_worker_stopped_mid_packet_fails_it_cleanly(coordinator, meeting, monkeypatch):
-    packet = services.request_packet(coordinator, meeting.pk)
+    packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
 
     def stopped(*args, **kwargs):
         raise SystemExit(1)  # what db_worker raises inside the task on a second SIGTERM or Ctrl+C
@@ -311,6 +311,6 @@ def test_each_case_renews_the_lease(coordinator, meeting, monkeypatch):
         return real_update(queryset, **values)
 
     monkeypatch.setattr(type(MeetingPacket.objects.none()), "update", recording_update)
-    services.request_packet(coordinator, meeting.pk)
+    services.request_packet(user=coordinator, meeting_id=meeting.pk)
     assert MeetingPacket.objects.get().status == "ready"
     assert beats == [0, 0, 1, 2, 3]  # claimed, started, then after each of the three cases

@@ -16,12 +16,14 @@ def meeting(demo_cases, coordinator):
     """P01, P02 and P07 on the agenda, P02's question changed for this meeting."""
     meeting = MeetingFactory()
     for vignette in ("P01", "P02", "P07"):
-        services.add_case_to_agenda(coordinator, meeting.pk, demo_cases[vignette].pk, expected_minutes=7)
+        services.add_case_to_agenda(
+            user=coordinator, meeting_id=meeting.pk, case_id=demo_cases[vignette].pk, expected_minutes=7
+        )
     item = meeting.agenda_items.get(position=2)
     services.update_agenda_item(
-        coordinator,
-        meeting.pk,
-        item.pk,
+        user=coordinator,
+        meeting_id=meeting.pk,
+        item_id=item.pk,
         board_question="Platinum/etoposide or trial?",
         expected_minutes=4,
         loaded_version=item.version,

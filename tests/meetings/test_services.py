@@ -1,6 +1,7 @@
 """meetings.services: agenda order without gaps, refusals, decisions that mark the case discussed, stamps."""
 
 import datetime
+import inspect
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +18,18 @@ from tests.meetings.factories import AgendaItemFactory, DecisionFactory, Meeting
 pytestmark = pytest.mark.django_db
 
 
+def test_every_service_takes_keyword_arguments_only():
+    public = {
+        name: function
+        for name, function in inspect.getmembers(services, inspect.isfunction)
+        if function.__module__ == services.__name__ and not name.startswith("_")
+    }
+    assert {"create_meeting", "add_case_to_agenda", "record_decision", "request_packet"} <= public.keys()
+    for name, function in public.items():
+        kinds = {parameter.kind for parameter in inspect.signature(function).parameters.values()}
+        assert kinds <= {inspect.Parameter.KEYWORD_ONLY}, name
+
+
 def order(meeting: Meeting) -> list[int]:
     """The case ids in agenda order, checking that positions are 1..n."""
     items = list(meeting.agenda_items.order_by("position"))
@@ -30,25 +43,31 @@ def agenda(coordinator):
     meeting = MeetingFactory()
     cases = [ReadyCaseFactory() for _ in range(5)]
     for case in cases:
-        services.add_case_to_agenda(coordinator, meeting.pk, case.pk)
+        services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=case.pk)
     return meeting, [case.pk for case in cases]
 
 
 def test_create_meeting_needs_a_location_or_a_video_link(coordinator):
     starts = timezone.now() + datetime.timedelta(days=3)
     with pytest.raises(ValidationError, match="location or a video link"):
-        services.create_meeting(coordinator, board_name="Board", starts_at=starts)
+        services.create_meeting(user=coordinator, board_name="Board", starts_at=starts)
     meeting = services.create_meeting(
-        coordinator, board_name="Board", starts_at=starts, video_link="https://video.example.org/x"
+        user=coordinator, board_name="Board", starts_at=starts, video_link="https://video.example.org/x"
     )
     assert (meeting.created_by, meeting.updated_by) == (coordinator, coordinator)
 
 
 def test_adding_appends_with_the_cases_question_and_stamps(coordinator):
     meeting = MeetingFactory()
-    first = services.add_case_to_agenda(coordinator, meeting.pk, ReadyCaseFactory(board_question="Q1?").pk)
+    first = services.add_case_to_agenda(
+        user=coordinator, meeting_id=meeting.pk, case_id=ReadyCaseFactory(board_question="Q1?").pk
+    )
     second = services.add_case_to_agenda(
-        coordinator, meeting.pk, ReadyCaseFactory().pk, board_question="Own question?", expected_minutes=12
+        user=coordinator,
+        meeting_id=meeting.pk,
+        case_id=ReadyCaseFactory().pk,
+        board_question="Own question?",
+        expected_minutes=12,
     )
     assert (first.position, first.board_question, first.expected_minutes) == (1, "Q1?", 5)
     assert (second.position, second.board_question, second.expected_minutes) == (2, "Own question?", 12)
@@ -61,23 +80,29 @@ def test_adding_appends_with_the_cases_question_and_stamps(coordinator):
 def test_only_ready_cases_go_on_the_agenda(coordinator, status):
     meeting = MeetingFactory()
     with pytest.raises(ValidationError, match="ready for the board"):
-        services.add_case_to_agenda(coordinator, meeting.pk, CaseFactory(status=status).pk)
+        services.add_case_to_agenda(
+            user=coordinator, meeting_id=meeting.pk, case_id=CaseFactory(status=status).pk
+        )
     assert not meeting.agenda_items.exists()
 
 
 def test_a_case_goes_on_an_agenda_once(coordinator):
     meeting, cases = MeetingFactory(), ReadyCaseFactory()
-    services.add_case_to_agenda(coordinator, meeting.pk, cases.pk)
+    services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=cases.pk)
     with pytest.raises(ValidationError, match="already on the agenda"):
-        services.add_case_to_agenda(coordinator, meeting.pk, cases.pk)
+        services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=cases.pk)
 
 
 def test_expected_minutes_are_bounded(coordinator):
     meeting = MeetingFactory()
     with pytest.raises(ValidationError):
-        services.add_case_to_agenda(coordinator, meeting.pk, ReadyCaseFactory().pk, expected_minutes=0)
+        services.add_case_to_agenda(
+            user=coordinator, meeting_id=meeting.pk, case_id=ReadyCaseFactory().pk, expected_minutes=0
+        )
     with pytest.raises(ValidationError):
-        services.add_case_to_agenda(coordinator, meeting.pk, ReadyCaseFactory().pk, expected_minutes=61)
+        services.add_case_to_agenda(
+            user=coordinator, meeting_id=meeting.pk, case_id=ReadyCaseFactory().pk, expected_minutes=61
+        )
 
 
 @pytest.mark.parametrize(
@@ -94,7 +119,9 @@ def test_expected_minutes_are_bounded(coordinator):
 def test_move_to_a_position(coordinator, agenda, case_index, to_position, expected):
     meeting, cases = agenda
     item = meeting.agenda_items.get(case_id=cases[case_index])
-    moved = services.move_agenda_item(coordinator, meeting.pk, item.pk, to_position)
+    moved = services.move_agenda_item(
+        user=coordinator, meeting_id=meeting.pk, item_id=item.pk, to_position=to_position
+    )
     assert order(meeting) == [cases[index] for index in expected]
     assert moved.position == expected.index(case_index) + 1
 
@@ -102,11 +129,12 @@ def test_move_to_a_position(coordinator, agenda, case_index, to_position, expect
 def test_shift_up_and_down_from_where_the_item_is_now(coordinator, agenda):
     meeting, cases = agenda
     item = meeting.agenda_items.get(case_id=cases[2])
-    services.shift_agenda_item(coordinator, meeting.pk, item.pk, -1)
-    services.shift_agenda_item(coordinator, meeting.pk, item.pk, -1)
-    services.shift_agenda_item(coordinator, meeting.pk, item.pk, -1)  # already first: stays
+    services.shift_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=item.pk, by=-1)
+    services.shift_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=item.pk, by=-1)
+    # Already first: stays.
+    services.shift_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=item.pk, by=-1)
     assert order(meeting) == [cases[2], cases[0], cases[1], cases[3], cases[4]]
-    services.shift_agenda_item(coordinator, meeting.pk, item.pk, 1)
+    services.shift_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=item.pk, by=1)
     assert order(meeting) == [cases[0], cases[2], cases[1], cases[3], cases[4]]
     moved = AgendaItem.objects.get(pk=item.pk)
     assert moved.updated_by == coordinator
@@ -116,12 +144,14 @@ def test_moving_an_item_of_another_meeting_is_refused(coordinator, agenda):
     meeting, _ = agenda
     stranger = AgendaItemFactory()
     with pytest.raises(ValidationError, match="no longer on this agenda"):
-        services.move_agenda_item(coordinator, meeting.pk, stranger.pk, 1)
+        services.move_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=stranger.pk, to_position=1)
 
 
 def test_removing_closes_the_gap(coordinator, agenda):
     meeting, cases = agenda
-    services.remove_agenda_item(coordinator, meeting.pk, meeting.agenda_items.get(case_id=cases[1]).pk)
+    services.remove_agenda_item(
+        user=coordinator, meeting_id=meeting.pk, item_id=meeting.agenda_items.get(case_id=cases[1]).pk
+    )
     assert order(meeting) == [cases[0], cases[2], cases[3], cases[4]]
 
 
@@ -130,17 +160,19 @@ def test_a_decided_case_stays_on_the_agenda(coordinator, agenda):
     item = meeting.agenda_items.get(case_id=cases[0])
     DecisionFactory(agenda_item=item)
     with pytest.raises(ValidationError, match="stays on the agenda"):
-        services.remove_agenda_item(coordinator, meeting.pk, item.pk)
+        services.remove_agenda_item(user=coordinator, meeting_id=meeting.pk, item_id=item.pk)
     assert order(meeting) == cases
 
 
 def test_attendees_are_added_and_removed(coordinator):
     meeting = MeetingFactory()
-    attendee = services.add_attendee(coordinator, meeting.pk, name="  Dr. P  ", specialty="pathology")
+    attendee = services.add_attendee(
+        user=coordinator, meeting_id=meeting.pk, name="  Dr. P  ", specialty="pathology"
+    )
     assert (attendee.name, attendee.created_by) == ("Dr. P", coordinator)
     with pytest.raises(ValidationError):
-        services.add_attendee(coordinator, meeting.pk, name="Dr. X", specialty="astrology")
-    services.remove_attendee(coordinator, meeting.pk, attendee.pk)
+        services.add_attendee(user=coordinator, meeting_id=meeting.pk, name="Dr. X", specialty="astrology")
+    services.remove_attendee(user=coordinator, meeting_id=meeting.pk, attendee_id=attendee.pk)
     assert not meeting.attendees.exists()
 
 
@@ -156,7 +188,7 @@ def decide(user, item, **changes):
     }
     existing = Decision.objects.filter(agenda_item=item).first()
     values["loaded_version"] = existing.version if existing else None
-    return services.record_decision(user, item.pk, **{**values, **changes})
+    return services.record_decision(user=user, item_id=item.pk, **{**values, **changes})
 
 
 def test_a_decision_marks_the_case_discussed_in_its_history(clinician):

@@ -45,7 +45,7 @@ def two_clinicians():
 @pytest.fixture
 def item(demo_cases, coordinator):
     meeting = MeetingFactory()
-    return services.add_case_to_agenda(coordinator, meeting.pk, demo_cases["P01"].pk)
+    return services.add_case_to_agenda(user=coordinator, meeting_id=meeting.pk, case_id=demo_cases["P01"].pk)
 
 
 def decision_data(version: str, responsible, **changes):
@@ -126,9 +126,13 @@ def test_the_service_refuses_a_decision_whose_form_saw_none_once_one_exists(two_
         "next_review_on": timezone.localdate() + datetime.timedelta(days=30),
         "loaded_version": None,
     }
-    services.record_decision(anna, item.pk, plan="First plan", responsible_clinician=anna, **values)
+    services.record_decision(
+        user=anna, item_id=item.pk, plan="First plan", responsible_clinician=anna, **values
+    )
     with pytest.raises(StaleEdit, match="recorded by anna"):
-        services.record_decision(bert, item.pk, plan="Second plan", responsible_clinician=bert, **values)
+        services.record_decision(
+            user=bert, item_id=item.pk, plan="Second plan", responsible_clinician=bert, **values
+        )
     assert Decision.objects.get().plan == "First plan"
 
 
@@ -166,7 +170,7 @@ def test_a_meeting_edit_from_an_older_form_is_refused_but_an_added_attendee_does
     version = loaded_version(first.get(url).text)
     assert version == loaded_version(second.get(url).text) == "1"
     # Someone adds an attendee meanwhile: the meeting's own fields are untouched, its version too.
-    services.add_attendee(coordinator, meeting.pk, name="Dr. Path", specialty="pathology")
+    services.add_attendee(user=coordinator, meeting_id=meeting.pk, name="Dr. Path", specialty="pathology")
 
     def data(room):
         return {"board_name": "NEN board", "starts_at": "2026-12-10T16:00", "location": room,

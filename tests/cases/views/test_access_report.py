@@ -40,7 +40,7 @@ def trail():
     ):
         event = AccessEvent.objects.create(patient_id=case.patient_id, case=case, user=user, action=action)
         AccessEvent.objects.filter(pk=event.pk).update(at=at)
-    audit.record_search(alice, SearchEvent.Place.CASE_LIST, "Oak", 1)
+    audit.record_search(user=alice, place=SearchEvent.Place.CASE_LIST, term="Oak", result_count=1)
     return {"alice": alice, "bob": bob, "first": first, "second": second}
 
 
