@@ -21,7 +21,7 @@ from django.forms import BaseForm
 from django.http import QueryDict
 
 from cases import services
-from cases.exchange.errors import ImportRejected
+from cases.exchange.errors import ImportRejected, Problem
 from cases.exchange.reading import read_document
 from cases.facts import with_record
 from cases.forms import ResectionForm, responsible_clinicians
@@ -39,7 +39,7 @@ from cases.pathway import pathway_for_case
 from cases.workup import STEP_BY_SLUG, FindingEntry, StepEntry, StepForms
 from interop.fhir import reading
 from interop.fhir.facts import FormValue
-from interop.fhir.reading import BundleRefused, Draft, Problem, Reading, Unmapped
+from interop.fhir.reading import BundleRefused, Draft, Reading, Unmapped
 from interop.models import FhirImport
 
 logger = logging.getLogger(__name__)
@@ -241,7 +241,7 @@ def import_bundle_file(
     try:
         document = read_document(raw)
     except ImportRejected as rejected:
-        raise BundleRefused([Problem(p.where, p.message) for p in rejected.problems]) from None
+        raise BundleRefused(rejected.problems) from None
     return import_bundle(document, user=user, another_case_for_patient=another_case_for_patient)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models
 from pydantic import ValidationError as PydanticValidationError
 
+from cases.exchange.errors import Problem  # where (a resource, a field) and what is wrong
 from cases.models import (
     FINDING_MODELS,
     ClinicalStatus,
@@ -85,17 +86,6 @@ PATIENT_PATHS = {
     "sex": "Patient.gender",
 }
 FHIR_GENDERS = {"female", "male", "other", "unknown"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a Bundle is refused: where (a resource, a field) and what is wrong."""
-
-    where: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
 
 
 class BundleRefused(Exception):
