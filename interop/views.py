@@ -1,17 +1,19 @@
-"""FHIR on the pages: download a case's Bundle; upload a Bundle as a new draft case and see what mapped."""
+"""Exchange on the pages: a case's FHIR Bundle, a Bundle uploaded as a new draft case, the cohort CSV."""
 
 from __future__ import annotations
 
 import json
 
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import services
+from cases import audit, services
 from cases.models import AccessEvent, Case
+from cases.views.case_list import filtered_cases
+from interop.cohort import cohort_csv, cohort_rows
 from interop.fhir.export import export_bundles
 from interop.fhir.import_ import import_bundle_file
 from interop.fhir.reading import BundleRefused
@@ -68,3 +70,21 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_object_or_404(FhirImport.objects.select_related("case__patient"), pk=pk)
     services.log_access(user=request.user, case=record.case, action=AccessEvent.Action.VIEW_CASE)
     return render(request, "interop/import_result.html", {"fhir_import": record, "case": record.case})
+
+
+@never_cache  # patient data: browsers and proxies must not keep a copy
+@permission_required("cases.export_cohort", raise_exception=True)
+@require_GET
+def cohort_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The cases of the case list's search and filters as a CSV file; every case exported is recorded."""
+    # The case list's parameters, cleaned as it cleans them (PostgreSQL refuses NUL in a query parameter).
+    params = {key: request.GET.get(key, "").replace("\x00", "") for key in ("q", "status", "classification")}
+    exported = cohort_rows(filtered_cases(params))
+    audit.record_reads(
+        user=request.user, action=AccessEvent.Action.EXPORT_COHORT, cases=[case for case, _ in exported]
+    )
+    response = StreamingHttpResponse(
+        cohort_csv(row for _, row in exported), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="cohort.csv"'
+    return response

@@ -30,6 +30,7 @@ class AccessEvent(models.Model):
         AUDIT_REPORT = "audit_report", "Listed in the access report"
         KNOWN_MRN = "known_mrn", "Shown as an existing case of an MRN typed for a new case"
         EXPORT_FHIR = "export_fhir", "Exported as a FHIR Bundle"
+        EXPORT_COHORT = "export_cohort", "Exported in the cohort CSV"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
     case = models.ForeignKey(

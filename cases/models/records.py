@@ -137,7 +137,10 @@ class Case(Authored):
             # The case list's order: its first page reads 25 index entries instead of sorting every case.
             models.Index(fields=["-updated_at", "-id"], name="case_list_order_idx"),
         ]
-        permissions = [("mark_ready", "Can mark a case ready for the board")]
+        permissions = [
+            ("mark_ready", "Can mark a case ready for the board"),
+            ("export_cohort", "Can export the cohort of cases as CSV"),
+        ]
 
     def __str__(self) -> str:
         return f"Case {self.pk}: {self.patient} — {self.get_primary_site_display()}"

@@ -16,6 +16,8 @@ pytestmark = pytest.mark.django_db
 ALL = {roles.VIEWER, roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR}
 EDITORS = {roles.CLINICIAN, roles.ADMINISTRATOR}
 ORGANISERS = {roles.COORDINATOR, roles.ADMINISTRATOR}
+# The cohort CSV: those who run the board, not readers of single cases.
+EXPORTERS = {roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR}
 # The privacy officer reads the access trail and nothing of the clinical record; nobody else reads the trail.
 PRIVACY_OFFICER = {roles.AUDITOR}
 
@@ -53,6 +55,7 @@ POLICY = {
     "interop:export": ALL,
     "interop:import": EDITORS,
     "interop:import_result": ALL,
+    "interop:cohort_export": EXPORTERS,
 }
 # Reachable without logging in, or governed by Django's own admin and auth rules (tested elsewhere).
 PUBLIC_OR_FRAMEWORK = {"login", "logout", "password_change", "password_change_done", "home", "healthz"}
