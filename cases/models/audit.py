@@ -30,6 +30,8 @@ class AccessEvent(models.Model):
         AUDIT_REPORT = "audit_report", "Listed in the access report"
         KNOWN_MRN = "known_mrn", "Shown as an existing case of an MRN typed for a new case"
         EXPORT_FHIR = "export_fhir", "Exported as a FHIR Bundle"
+        API_LIST = "api_list", "Listed through the API"
+        API_READ = "api_read", "Read through the API"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
     case = models.ForeignKey(
