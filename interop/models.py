@@ -43,3 +43,24 @@ class FhirImport(models.Model):
 
     def __str__(self) -> str:
         return f"FHIR import into case {self.case_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token of the REST API: only its SHA-256 digest is kept; revoked tokens stay for the trail."""
+
+    user: models.ForeignKey[Any, Any] = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
+    )
+    digest: models.CharField[str, str] = models.CharField(max_length=64, unique=True)
+    created_at: models.DateTimeField[Any, Any] = models.DateTimeField(auto_now_add=True)
+    last_used_at: models.DateTimeField[Any, Any] = models.DateTimeField(null=True, blank=True)
+    revoked_at: models.DateTimeField[Any, Any] = models.DateTimeField(null=True, blank=True)
+
+    user_id: int
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+
+    def __str__(self) -> str:
+        return f"API token of user {self.user_id}"

@@ -31,6 +31,8 @@ class AccessEvent(models.Model):
         KNOWN_MRN = "known_mrn", "Shown as an existing case of an MRN typed for a new case"
         EXPORT_FHIR = "export_fhir", "Exported as a FHIR Bundle"
         EXPORT_COHORT = "export_cohort", "Exported in the cohort CSV"
+        API_LIST = "api_list", "Listed through the API"
+        API_READ = "api_read", "Read through the API"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
     case = models.ForeignKey(

@@ -57,8 +57,18 @@ POLICY = {
     "interop:import_result": ALL,
     "interop:cohort_export": EXPORTERS,
 }
+# The REST API answers 401 (not a login redirect) without authentication; its matrix is tested with the
+# endpoints (tests/interop/api/test_permissions.py), GET only here, with the pages' roles.
+API_POLICY = {
+    "api:case_list": ALL,
+    "api:case_detail": ALL,
+    "api:meeting_list": ALL,
+    "api:meeting_detail": ALL,
+}
 # Reachable without logging in, or governed by Django's own admin and auth rules (tested elsewhere).
 PUBLIC_OR_FRAMEWORK = {"login", "logout", "password_change", "password_change_done", "home", "healthz"}
+# The API's OpenAPI schema (no patient data) and its root (404 without the docs page) need no login.
+PUBLIC_API = {"api:openapi-json", "api:api-root"}
 
 
 def named_patterns(resolver: URLResolver = None, namespace: str = "") -> list[tuple[str, URLPattern]]:
@@ -78,7 +88,7 @@ def named_patterns(resolver: URLResolver = None, namespace: str = "") -> list[tu
 
 def test_policy_covers_every_url_pattern():
     names = {name for name, _ in named_patterns()}
-    assert names - PUBLIC_OR_FRAMEWORK == set(POLICY)
+    assert names - PUBLIC_OR_FRAMEWORK - PUBLIC_API == set(POLICY) | set(API_POLICY)
 
 
 @pytest.fixture(autouse=True)
@@ -107,6 +117,10 @@ def url_for(name: str, objects) -> str:
     for key in pattern.pattern.converters:
         if key == "pk":
             kwargs[key] = (objects["meeting"] if name.startswith("meetings:") else objects["case"]).pk
+        elif key == "case_id":
+            kwargs[key] = objects["case"].pk
+        elif key == "meeting_id":
+            kwargs[key] = objects["meeting"].pk
         elif key == "item_pk":
             kwargs[key] = objects["item"].pk
         elif key == "attendee_pk":
@@ -138,6 +152,28 @@ def test_access(name, role, method, objects):
         assert response.status_code < 500, (name, role, method, response.status_code)
     else:
         assert response.status_code == 403, (name, role, method, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(API_POLICY))
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
+def test_api_access(name, role, objects):
+    client = Client(raise_request_exception=False)
+    if role:
+        client.force_login(UserFactory(username=f"user-{role.replace(' ', '-')}", role=role))
+    response = client.get(url_for(name, objects))
+    if role is None:
+        assert response.status_code == 401, (name, response.status_code)
+    elif role in API_POLICY[name]:
+        assert response.status_code == 200, (name, role, response.status_code)
+    else:
+        assert response.status_code == 403, (name, role, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_API))
+def test_public_api_urls_hold_no_patient_data(name, objects):
+    response = Client().get(url_for(name, objects))
+    assert response.status_code in (200, 404), (name, response.status_code)
+    assert objects["case"].patient.mrn not in response.text
 
 
 @pytest.mark.parametrize("role", [roles.VIEWER, roles.COORDINATOR])

@@ -1,0 +1,43 @@
+"""Schemathesis against the OpenAPI schema, bounded: no 500 and no response outside the schema."""
+
+import pytest
+import schemathesis
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, given, settings
+
+from cases import roles
+from interop.api.tokens import issue_token
+from tests.factories import CaseFactory, UserFactory
+from tests.meetings.factories import AgendaItemFactory, DecisionFactory
+
+pytestmark = pytest.mark.django_db
+# Each operation gets this many generated calls: bounded, so the suite stays fast.
+EXAMPLES_PER_OPERATION = 15
+
+
+@pytest.fixture
+def token():
+    item = AgendaItemFactory(case=CaseFactory())
+    DecisionFactory(agenda_item=item)
+    return issue_token(user=UserFactory(username="schemathesis", role=roles.VIEWER))
+
+
+def test_every_operation_answers_within_its_schema(token):
+    # Loaded in the test (schemathesis' pytest fixture loader does not run under this pytest).
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 4
+
+    for operation in operations:
+
+        @given(case=operation.as_strategy())
+        @settings(
+            max_examples=EXAMPLES_PER_OPERATION,
+            deadline=None,
+            database=None,
+            suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        )
+        def answers_within_the_schema(case):
+            case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+
+        answers_within_the_schema()
