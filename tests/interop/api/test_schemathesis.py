@@ -2,7 +2,9 @@
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 from cases import roles
@@ -16,13 +18,27 @@ EXAMPLES_PER_OPERATION = 15
 
 
 @pytest.fixture
+def test_connection_kept_open():
+    """Keep the test's own database connection through each WSGI call, as Django's test client does.
+
+    The WSGI handler closes "old" connections when a request starts and ends; inside the test's
+    transaction that is the test's connection, and on PostgreSQL every later query would fail.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def token():
     item = AgendaItemFactory(case=CaseFactory())
     DecisionFactory(agenda_item=item)
     return issue_token(user=UserFactory(username="schemathesis", role=roles.VIEWER))
 
 
-def test_every_operation_answers_within_its_schema(token):
+def test_every_operation_answers_within_its_schema(token, test_connection_kept_open):
     # Loaded in the test (schemathesis' pytest fixture loader does not run under this pytest).
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
