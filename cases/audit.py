@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.utils.crypto import salted_hmac
 
 from cases.models import AccessEvent, Case, SearchEvent
+from nanets.users import User
 
-User = AbstractBaseUser | AnonymousUser
 # Keeps digests of search terms apart from every other use of SECRET_KEY.
 SEARCH_DIGEST_SALT = "cases.audit.search-term"
 

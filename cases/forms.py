@@ -29,6 +29,7 @@ from cases.models import (
     TreatmentLine,
 )
 from cases.models.choices import GYNECOLOGIC_SITES, MetastaticSite
+from nanets.users import person_name
 
 if TYPE_CHECKING:
     # The model of AUTH_USER_MODEL, as django-stubs resolves it; get_user_model() at run time.
@@ -221,17 +222,12 @@ class KnownPatientForm(forms.Form):
     )
 
 
-def full_name(user: Account) -> str:
-    """How people are shown in lists: their full name, else their user name."""
-    return user.get_full_name() or user.get_username()
-
-
 # Quoted: a base class is evaluated at run time, and Account exists only for the type checker.
 class ClinicianChoiceField(forms.ModelChoiceField["Account"]):
     """A choice of users, each shown by full name."""
 
     def label_from_instance(self, obj: Account) -> str:
-        return full_name(obj)
+        return person_name(obj)
 
 
 def responsible_clinicians(*, current: int | None = None) -> QuerySet[Account]:

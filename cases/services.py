@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -17,12 +16,11 @@ from cases.models import AccessEvent, Authored, Case, Finding, Patient, WorkupDr
 from cases.models.choices import CaseStatus
 from cases.pathway import CasePathway, pathway_for_case
 from cases.workup import GateItem, RecordEdit, StepEdits, StepRefusals, readiness_gaps, step_refusals
+from nanets.users import User, person_name
 
 if TYPE_CHECKING:
     # The model of AUTH_USER_MODEL, as django-stubs resolves it; get_user_model() at run time.
     from django.contrib.auth.models import User as Account
-
-User = AbstractBaseUser | AnonymousUser
 
 
 # The history table keeps at most this many characters of a change reason.
@@ -90,7 +88,7 @@ def _shown(model: type[Model], name: str, value: Any) -> str:
         return "Yes" if value else "No"
     if field.is_relation and field.related_model is get_user_model():
         user = get_user_model().objects.filter(pk=value).first()
-        return (user.get_full_name() or user.get_username()) if user else f"#{value}"
+        return person_name(user) if user else f"#{value}"
     flatchoices = getattr(field, "flatchoices", None)  # a reverse relation has none
     choices = dict(flatchoices) if flatchoices else {}
     if isinstance(value, list):

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model
 from django.forms import BaseForm, BoundField, ModelForm
 from django.http import Http404, QueryDict
@@ -36,9 +35,7 @@ from cases.models.choices import CaseStatus
 from cases.pathway import CasePathway
 from guidelines.codes import FACT_FIELD
 from guidelines.engine import Finding as FactsFinding
-
-User = AbstractBaseUser | AnonymousUser
-
+from nanets.users import User
 
 # --- what a step's forms write ------------------------------------------------------------------------
 

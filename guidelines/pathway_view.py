@@ -25,7 +25,7 @@ from guidelines.engine.text import decision_point_text
 from guidelines.followup import FollowUpView, followup_view
 from guidelines.gaps import FactWarning, MissingView, fact_warnings, missing_views
 from guidelines.items import ItemGroups, item_groups
-from guidelines.labels import user_name
+from nanets.users import person_name
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def pathway_view(
         guideline=GUIDELINE,
         engine_version=ENGINE_VERSION,
         contract=CONTRACT,
-        generated_by=user_name(user),
+        generated_by=person_name(user),
         generated_at=now,
         pdf_filename=pdf_filename(case, today),
     )

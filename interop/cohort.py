@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from cases.facts import with_record
-from cases.forms import full_name
 from cases.models import Case
 from cases.pathway import pathway_for_case
 from guidelines.engine.text import decision_point_text
 from meetings.models import Decision
+from nanets.users import person_name
 
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -86,7 +86,7 @@ def _row(case: Case, decision: Decision | None) -> CohortRow:
         deviation_reason=decision.deviation_reason if decision else "",
         deviation_reason_label=decision.get_deviation_reason_display() if decision else "",
         deviation_detail=decision.deviation_detail if decision else "",
-        responsible_clinician=full_name(decision.responsible_clinician) if decision else "",
+        responsible_clinician=person_name(decision.responsible_clinician) if decision else "",
     )
 
 

@@ -12,6 +12,7 @@ from cases.history import HistoryEntry, history_entries
 from cases.models import Case
 from guidelines.codes import RECOMMENDATION_STATUS, STRENGTH
 from meetings.models import AgendaItem, Decision
+from nanets.users import person_name
 
 # What a decision's History entry shows when it is recorded (a correction shows what changed).
 DECISION_FIELDS = (
@@ -40,8 +41,7 @@ def decision_history(case: Case) -> list[HistoryEntry]:
     rows = list(Decision.history.filter(agenda_item_id__in=items).select_related("history_user"))
     clinician_ids = {row.responsible_clinician_id for row in rows}
     clinicians = {
-        user.pk: user.get_full_name() or user.get_username()
-        for user in get_user_model().objects.filter(pk__in=clinician_ids)
+        user.pk: person_name(user) for user in get_user_model().objects.filter(pk__in=clinician_ids)
     }
 
     def record(row: Any) -> str:

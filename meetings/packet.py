@@ -16,18 +16,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from guidelines.engine import ENGINE_VERSION
-from guidelines.labels import user_name
 from guidelines.pathway_view import pathway_case, pathway_view
 from guidelines.pdf import pathway_pdf_html, render_document
 from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus, worker_lost_message
 from meetings.panel import panel_warnings
-
-User = AbstractBaseUser | AnonymousUser
+from nanets.users import User, person_name
 
 
 @dataclass(frozen=True)
@@ -152,7 +149,7 @@ def cover_html(meeting: Meeting, items: list[AgendaItem], user: User, *, now: da
             "slots": schedule(meeting, items),
             "total_minutes": total,
             "ends_at": later(meeting.starts_at, total),
-            "generated_by": user_name(user),
+            "generated_by": person_name(user),
             "generated_at": now,
             "engine_version": ENGINE_VERSION,
         },
@@ -192,7 +189,7 @@ def render_minutes(meeting: Meeting, user: User) -> bytes:
             "attendees": list(meeting.attendees.all()),
             "items": items,
             "decided": sum(1 for item in items if hasattr(item, "decision")),
-            "generated_by": user_name(user),
+            "generated_by": person_name(user),
             "generated_at": timezone.localtime(),
             "engine_version": ENGINE_VERSION,
         },

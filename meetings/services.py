@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
@@ -20,7 +18,7 @@ from django.utils import timezone
 
 from cases.models import Authored, Case
 from cases.models.choices import CaseStatus
-from cases.services import refuse_stale_save
+from cases.services import account, refuse_stale_save
 from guidelines.engine import ENGINE_VERSION
 from meetings.decisions import PathwayOption
 from meetings.models import (
@@ -34,25 +32,17 @@ from meetings.models import (
     lease_deadline,
     worker_lost_message,
 )
+from nanets.users import User
 
 if TYPE_CHECKING:
     # The model of AUTH_USER_MODEL, as django-stubs resolves it; get_user_model() at run time.
     from django.contrib.auth.models import User as Account
 
-User = AbstractBaseUser | AnonymousUser
-
-
-def _author(user: User) -> Account:
-    """The account a write is recorded against (every view that writes requires login)."""
-    if not isinstance(user, get_user_model()):
-        raise ValueError(f"A change needs a logged-in user as its author, not {type(user).__name__}.")
-    return user
-
 
 def _stamp(record: Authored | MeetingPacket, user: User) -> None:
     if record.pk is None:
-        record.created_by = _author(user)
-    record.updated_by = _author(user)
+        record.created_by = account(user=user)
+    record.updated_by = account(user=user)
 
 
 def _locked_meeting(meeting_id: int) -> Meeting:
@@ -66,7 +56,7 @@ def _touch(meeting: Meeting, user: User) -> None:
     Attendees and agenda items carry their own versions and history; bumping the meeting's would make
     an open "edit the meeting" form stale whenever someone adds an attendee.
     """
-    meeting.updated_at, meeting.updated_by = timezone.now(), _author(user)
+    meeting.updated_at, meeting.updated_by = timezone.now(), account(user=user)
     Meeting.objects.filter(pk=meeting.pk).update(updated_at=meeting.updated_at, updated_by=meeting.updated_by)
 
 
@@ -239,7 +229,7 @@ def _renumber(meeting: Meeting, order: list[int], user: User) -> None:
     for item in moved:
         item.position = final[item.pk]
         item.updated_at = now
-        item.updated_by = _author(user)
+        item.updated_by = account(user=user)
     AgendaItem.objects.bulk_update(moved, ["position", "updated_at", "updated_by"])
 
 
@@ -282,7 +272,7 @@ def record_decision(
     case = item.case
     if case.status not in (CaseStatus.DISCUSSED, CaseStatus.CLOSED):
         case.status = CaseStatus.DISCUSSED
-        case.updated_by = _author(user)
+        case.updated_by = account(user=user)
         # save(), not update(): the case's change history sees the new status.
         case.save(update_fields=["status", "updated_at", "updated_by"])
     # Saved after the case: its updated_at is then later than every change the board saw.
