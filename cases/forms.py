@@ -426,6 +426,11 @@ class CaseRowsFormSet(BaseModelFormSet[Finding, StepForm]):
                 f"Number of rows (TOTAL_FORMS {total}, INITIAL_FORMS {initial}) is not valid: "
                 "reload the page and enter your changes again."
             )
+        # Django looks a posted row id up among all rows of the table, and a row it does not find in
+        # this case's queryset is skipped on save: another case's id would be reported saved, and dropped.
+        for form in self.forms[: self.initial_form_count()]:
+            if form.instance._state.adding:
+                raise ValidationError(HIDDEN_FIELD_TAMPERED["id"])
 
     def __init__(self, *args: Any, case: Case, extra: int = 0, **kwargs: Any) -> None:
         self.case = case

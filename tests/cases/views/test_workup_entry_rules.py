@@ -359,3 +359,23 @@ def test_a_bidi_override_in_the_mrn_is_refused(clinician_client):
     assert response.status_code == 422
     assert "U+202E" in response.text
     assert not Case.objects.exists()
+
+
+def test_a_row_id_of_another_case_is_refused_not_dropped(clinician_client):
+    """Found by the smoke test: another case's imaging row id made the save say "saved" and drop the row."""
+    study = ImagingStudyFactory()
+    other = ImagingStudyFactory(modality="mri")
+    data = {
+        "studies-TOTAL_FORMS": "1",
+        "studies-INITIAL_FORMS": "1",
+        "studies-0-id": str(other.pk),
+        "studies-0-modality": "ct",
+        "studies-0-study_date": "2026-01-05",
+        "studies-0-performed": "on",
+    }
+    response = clinician_client.post(workup(study.case, "imaging"), data)
+    assert response.status_code == 422
+    assert "is not a row of this case" in response.text
+    other.refresh_from_db()
+    assert other.modality == "mri"
+    assert ImagingStudy.objects.filter(case=study.case).count() == 1
