@@ -54,6 +54,12 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+def refuse_other_digits(text: str) -> None:
+    """Refuse digits other than 0-9: Python reads "٤٠" as 40, which no one reading the record would see."""
+    if any(character.isdigit() and not character.isascii() for character in text):
+        raise ValidationError("Type the number with the digits 0 to 9.", code="digits")
+
+
 class DecimalCommaField(forms.DecimalField):
     """A decimal typed as text: a point or a comma is the decimal separator, never a thousands separator.
 
@@ -69,6 +75,7 @@ class DecimalCommaField(forms.DecimalField):
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             text = value.strip()
+            refuse_other_digits(text)
             if text.count(",") + text.count(".") > 1:
                 raise ValidationError(
                     "Use one decimal separator (a point or a comma) and no thousands separators.",
@@ -85,6 +92,11 @@ class WholeNumberField(forms.IntegerField):
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         return {**super().widget_attrs(widget), "inputmode": "numeric", "autocomplete": "off"}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str):
+            refuse_other_digits(value)
+        return super().to_python(value)
 
 
 class YesNoUnknownSelect(forms.NullBooleanSelect):

@@ -87,6 +87,24 @@ def test_a_comma_in_a_whole_number_is_refused(clinician_client):
     assert not case.clinical_statuses.exists()
 
 
+@pytest.mark.parametrize(
+    ("step", "data"),
+    [
+        ("pathology", pathology(ki67_percent="\u0664\u0660")),  # Arabic-Indic 40
+        ("pathology", pathology(ki67_percent="3\u06f5")),  # Extended Arabic-Indic (Persian) 5
+        ("clinical", {"assessed_on": "2026-01-05", "ecog": "\u0661"}),  # Arabic-Indic 1
+    ],
+)
+def test_digits_other_than_0_to_9_are_refused_not_read(clinician_client, step, data):
+    """Python reads "٤٠" as 40: stored, it would look nothing like what the record shows was typed."""
+    case = CaseFactory()
+    response = clinician_client.post(workup(case, step), data)
+    assert response.status_code == 422
+    assert "Type the number with the digits 0 to 9." in response.text
+    assert not PathologyReport.objects.filter(case=case).exists()
+    assert not case.clinical_statuses.exists()
+
+
 # --- 4. tests not done ------------------------------------------------------------------------
 
 
