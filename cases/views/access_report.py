@@ -91,7 +91,10 @@ def _bounds(data: dict[str, Any]) -> dict[str, datetime]:
 
 
 def report_events(data: dict[str, Any]) -> QuerySet[AccessEvent]:
-    """The access events of the report, newest first, with patient, case and user."""
+    """The access events of the report (a patient, a user or both), newest first, with patient and user."""
+    if not (data.get("mrn") or data.get("username")):
+        # A term-only report is about searches: without this it would list every read of every patient.
+        return AccessEvent.objects.none()
     events = AccessEvent.objects.select_related("patient", "user").filter(**_bounds(data))
     if data.get("mrn"):
         events = events.filter(patient=data["mrn"])
@@ -164,6 +167,16 @@ def access_report(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     data = form.cleaned_data
     events = report_events(data)
     if request.GET.get("format") == "csv":
+        # The download names patients as the page does: the officer's own reads are in the trail,
+        # after the rows it holds (it streams, so the events are read only after this write).
+        newest = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        events = events.filter(pk__lte=newest)
+        patients = events.order_by().values_list("patient_id", flat=True).distinct()
+        audit.record_patient_reads(
+            user=request.user,
+            action=AccessEvent.Action.AUDIT_REPORT,
+            pairs=[(patient_id, None) for patient_id in sorted(patients)],
+        )
         response = StreamingHttpResponse(_csv_rows(events), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="access-report.csv"'
         return response

@@ -84,6 +84,22 @@ def test_csv_holds_every_row_and_defuses_formulas(officer, trail):
     assert rows(text) == [("alice", "view_pathway", "MRN-2")]
 
 
+def test_a_term_only_report_lists_searches_not_every_read(officer, trail):
+    """Found by the smoke test: the term filtered only the searches, so the CSV held the whole trail."""
+    page = officer.get(URL, {"term": "Oak"})
+    assert page.context["events"] == []
+    download = officer.get(URL, {"term": "Oak", "format": "csv"})
+    assert rows(b"".join(download.streaming_content).decode()) == []
+
+
+def test_the_csv_download_is_in_the_trail_too(officer, trail):
+    download = officer.get(URL, {"username": "alice", "format": "csv"})
+    assert download.status_code == 200
+    assert sorted(
+        AccessEvent.objects.filter(action="audit_report").values_list("user__username", "patient__mrn")
+    ) == [("privacy", "MRN-1"), ("privacy", "MRN-2")]
+
+
 def test_bad_input_names_the_field(officer, trail):
     page = officer.get(URL, {"mrn": "NOPE"})
     assert page.status_code == 422 and "No patient has this MRN." in page.text
