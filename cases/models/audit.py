@@ -33,6 +33,11 @@ class AccessEvent(models.Model):
         EXPORT_COHORT = "export_cohort", "Exported in the cohort CSV"
         API_LIST = "api_list", "Listed through the API"
         API_READ = "api_read", "Read through the API"
+        API_CREATE = "api_create", "Created through the API"
+        DOWNLOAD_SHEET = "download_sheet", "Downloaded the board sheet"
+        VIEW_QUALITY = "view_quality", "Listed on the quality page"
+        EXPORT_QUALITY = "export_quality", "Exported in the quality CSV or PDF"
+        VIEW_COMMENTS = "view_comments", "Read the board comments"
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="access_events")
     case = models.ForeignKey(
