@@ -10,11 +10,11 @@ from django.db import models
 from cases.forms import entered_fields
 from cases.models import FINDING_MODELS, ClinicalStatus, MolecularResult, PathologyReport, StagingAssessment
 from cases.models.choices import MetastaticSite
+from interop.drafts import FormValue
 from interop.fhir import codes
 from interop.fhir.datatypes import Resource, code_in, codings, day, has_code, text_of
 from interop.fhir.resources import GROUP_FIELDS
 
-FormValue = str | list[str]
 # Facts read from a standard code when the Bundle lacks the app's own code.
 STANDARD_FACTS: dict[codes.Code, tuple[type[models.Model], str]] = {
     codes.KI67: (PathologyReport, "ki67_percent"),

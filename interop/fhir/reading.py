@@ -26,10 +26,10 @@ from cases.models import (
     TreatmentLine,
 )
 from cases.models.choices import MetastaticSite, PrimarySite
+from interop.drafts import Draft, DraftRefused
 from interop.fhir import codes
 from interop.fhir.datatypes import Resource, code_in, codings, day, has_code, label, profiles, text_of
 from interop.fhir.facts import (
-    FormValue,
     Unmappable,
     fact_model,
     fact_of,
@@ -68,15 +68,6 @@ UNREAD = {
 }
 # Sequencing alterations: the molecular form shows them once sequencing is Done.
 ALTERATIONS = ("tmb_high", "ntrk_fusion", "ret_fusion", "braf_v600e")
-STEPS: dict[type[models.Model], str] = {
-    PathologyReport: "pathology",
-    ImagingStudy: "imaging",
-    MolecularResult: "molecular",
-    StagingAssessment: "staging",
-    ClinicalStatus: "clinical",
-    Resection: "treatment",
-    TreatmentLine: "treatment",
-}
 # Form fields of the patient step and where a Bundle holds them.
 PATIENT_PATHS = {
     "mrn": "Patient.identifier",
@@ -86,14 +77,6 @@ PATIENT_PATHS = {
     "sex": "Patient.gender",
 }
 FHIR_GENDERS = {"female", "male", "other", "unknown"}
-
-
-class BundleRefused(Exception):
-    """The Bundle is refused as a whole; nothing was saved."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the Bundle")
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -109,28 +92,6 @@ class Unmapped:
 
 
 @dataclass
-class Draft:
-    """One record to create through its workup form: form data, and the resources each fact came from."""
-
-    model: type[models.Model]
-    data: dict[str, FormValue]
-    sources: dict[str, str]
-    origin: list[str]
-
-    @property
-    def step(self) -> str:
-        """The workup step where the clinician reviews it."""
-        return STEPS[self.model]
-
-    def set(self, name: str, value: FormValue, source: str) -> None:
-        """One fact of the record, read from one resource."""
-        self.data[name] = value
-        self.sources[name] = source
-        if source not in self.origin:
-            self.origin.append(source)
-
-
-@dataclass
 class Reading:
     """What a Bundle holds for the app: the patient step's data, the records, what did not map."""
 
@@ -143,6 +104,10 @@ class Reading:
     unmapped: list[Unmapped] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     bundle_identifier: str = ""
+
+
+# A Bundle refused whole (nothing saved): the draft path's refusal, named for the FHIR import.
+BundleRefused = DraftRefused
 
 
 # --- the Bundle ----------------------------------------------------------------------------------
