@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from interop.api import cases, meetings
+from interop.api import cases, meetings, new_case  # noqa: F401 - new_case adds POST /cases to cases' router
 from interop.api.auth import AUTH
 
 # No docs page: ninja's Swagger UI loads from a CDN, which the app never uses; the schema is the contract.

@@ -65,6 +65,11 @@ def case_detail(request: HttpRequest, case_id: int) -> CaseDetail:
     require(request, "cases.view_case")
     case = get_object_or_404(with_record(Case.objects.all()), pk=case_id)
     services.log_access(user=request.user, case=case, action=AccessEvent.Action.API_READ)
+    return case_detail_out(case)
+
+
+def case_detail_out(case: Case) -> CaseDetail:
+    """A case (record prefetched) with its facts and pathway, or the facts missing or contradictory."""
     result = pathway_for_case(case)
     return CaseDetail(
         **_summary(case).dict(),

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from ninja import Schema
+from ninja import Field, Schema
+
+from guidelines.engine.facts import SCHEMA
 
 
 class ErrorOut(Schema):
@@ -110,3 +112,48 @@ class MeetingDetail(MeetingSummary):
     """A meeting with its agenda and decisions."""
 
     agenda: list[AgendaItemOut]
+
+
+# The engine's contract, documented in the OpenAPI schema as the body's facts (its own keywords only).
+FACTS_SCHEMA = {key: value for key, value in SCHEMA.items() if key not in ("$schema", "$id", "title")}
+
+
+class NewPatientIn(Schema):
+    """The patient of a new case, as the patient step takes it (checked by its rules)."""
+
+    mrn: str
+    family_name: str
+    given_name: str
+    date_of_birth: date
+    sex: str = Field(description="female, male, other or unknown")
+
+
+class NewCaseIn(Schema):
+    """A new draft case: the patient, the engine's facts, and what the records need beyond the facts."""
+
+    patient: NewPatientIn
+    facts: dict[str, Any] = Field(
+        description="The case's facts in the engine's schema (case-facts/v1).", json_schema_extra=FACTS_SCHEMA
+    )
+    recorded_on: date = Field(description="The date of the findings (specimen, staging, status, imaging).")
+    specimen: str = Field(description="The specimen the pathology comes from: primary, metastasis or other.")
+    imaging_modality: str | None = Field(
+        None, description="ct or mri: the study of ct_mri_done (needed with it)."
+    )
+    metastases_seen_on: str | None = Field(
+        None,
+        description="ct, mri, brain_mri, sstr_pet or fdg_pet: the study that showed the metastatic sites and "
+        "brain metastases (needed with them unless the CT or MRI of ct_mri_done showed them).",
+    )
+    resected_on: date | None = Field(None, description="The resection's date, if the facts hold a margin.")
+    board_question: str = ""
+    another_case_for_patient: bool = Field(
+        False, description="Open another case for a patient who has cases already (else 409)."
+    )
+
+
+class KnownPatientOut(Schema):
+    """The MRN belongs to a patient with cases already (409): continue one, or ask for another."""
+
+    detail: str
+    case_ids: list[int]

@@ -2,6 +2,7 @@
 
 import pytest
 import schemathesis
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -35,16 +36,20 @@ def test_connection_kept_open():
 def token():
     item = AgendaItemFactory(case=CaseFactory())
     DecisionFactory(agenda_item=item)
-    return issue_token(user=UserFactory(username="schemathesis", role=roles.VIEWER))
+    # A clinician may call every operation, POST /api/cases included, so none answers only 403.
+    return issue_token(user=UserFactory(username="schemathesis", role=roles.CLINICIAN))
 
 
 def test_every_operation_answers_within_its_schema(token, test_connection_kept_open):
     # Loaded in the test (schemathesis' pytest fixture loader does not run under this pytest).
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 4
+    assert len(operations) == 5
 
     for operation in operations:
+        # Schema-valid facts may still contradict each other or break a workup rule (a JSON schema cannot
+        # state cross-field rules): a 422 for them is right, so creation is not held to "valid = accepted".
+        excluded = [positive_data_acceptance] if operation.method.upper() == "POST" else []
 
         @given(case=operation.as_strategy())
         @settings(
@@ -54,6 +59,6 @@ def test_every_operation_answers_within_its_schema(token, test_connection_kept_o
             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
         )
         def answers_within_the_schema(case):
-            case.call_and_validate(headers={"Authorization": f"Bearer {token}"})
+            case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, excluded_checks=excluded)
 
         answers_within_the_schema()
