@@ -68,6 +68,10 @@ CLINICAL_FACTS = (
 NO_RESULT = {"not_done", "pending"}
 # The anatomic studies of the facts' ct_mri_done.
 ANATOMIC = (Modality.CT, Modality.MRI)
+# The imaging step records metastatic sites with the study that showed them, of any modality.
+SITES_SEEN_ON = tuple(Modality.values)
+# Studies no fact stands for (a brain MRI is not the facts' ct_mri_done): made for the sites they showed.
+WITHOUT_FACT = (Modality.BRAIN_MRI, Modality.ULTRASOUND)
 
 
 @dataclass(frozen=True)
@@ -145,19 +149,22 @@ def _imaging(facts: dict[str, Any], recorded: Recorded, problems: list[Problem])
             problems.append(
                 Problem(
                     "body.metastases_seen_on",
-                    "the study that showed the metastatic sites (ct, mri, brain_mri, sstr_pet or fdg_pet): "
+                    f"the study that showed the metastatic sites ({', '.join(SITES_SEEN_ON)}): "
                     "the app records sites with the study that showed them",
                 )
             )
             return list(studies.values())
+        if seen_on not in SITES_SEEN_ON:
+            problems.append(Problem("body.metastases_seen_on", f"expected one of {', '.join(SITES_SEEN_ON)}"))
+            return list(studies.values())
         study = studies.get(seen_on)
         if study is None:
-            if seen_on in (*ANATOMIC, Modality.SSTR_PET, Modality.FDG_PET):
+            if seen_on not in WITHOUT_FACT:
                 problems.append(
                     Problem(
                         "body.metastases_seen_on",
                         f"{seen_on}: the facts hold no result of that study "
-                        "(ct_mri_done, sstr_imaging or fdg_pet)",
+                        "(ct_mri_done, sstr_imaging, fdg_pet or endoscopy_done)",
                     )
                 )
                 return list(studies.values())

@@ -7,7 +7,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from cases.models.choices import Sex, Specimen
 from guidelines.engine.facts import SCHEMA
+from interop.from_facts import ANATOMIC, SITES_SEEN_ON
 
 
 class ErrorOut(Schema):
@@ -125,7 +127,7 @@ class NewPatientIn(Schema):
     family_name: str
     given_name: str
     date_of_birth: date
-    sex: str = Field(description="female, male, other or unknown")
+    sex: str = Field(json_schema_extra={"enum": Sex.values})
 
 
 class NewCaseIn(Schema):
@@ -136,14 +138,19 @@ class NewCaseIn(Schema):
         description="The case's facts in the engine's schema (case-facts/v1).", json_schema_extra=FACTS_SCHEMA
     )
     recorded_on: date = Field(description="The date of the findings (specimen, staging, status, imaging).")
-    specimen: str = Field(description="The specimen the pathology comes from: primary, metastasis or other.")
+    specimen: str = Field(
+        description="The specimen the pathology comes from.", json_schema_extra={"enum": Specimen.values}
+    )
     imaging_modality: str | None = Field(
-        None, description="ct or mri: the study of ct_mri_done (needed with it)."
+        None,
+        description="The study of ct_mri_done (needed with it).",
+        json_schema_extra={"enum": [*ANATOMIC, None]},
     )
     metastases_seen_on: str | None = Field(
         None,
-        description="ct, mri, brain_mri, sstr_pet or fdg_pet: the study that showed the metastatic sites and "
-        "brain metastases (needed with them unless the CT or MRI of ct_mri_done showed them).",
+        description="The study that showed the metastatic sites and brain metastases (needed with them "
+        "unless the CT or MRI of ct_mri_done showed them).",
+        json_schema_extra={"enum": [*SITES_SEEN_ON, None]},
     )
     resected_on: date | None = Field(None, description="The resection's date, if the facts hold a margin.")
     board_question: str = ""

@@ -95,7 +95,9 @@ def test_the_records_say_in_their_history_that_the_api_created_them(api):
 def test_the_creation_is_audited(api, clinician):
     answer = post(api, body()).json()
     events = AccessEvent.objects.filter(user=clinician)
-    assert [(event.case_id, event.action) for event in events] == [(answer["id"], AccessEvent.Action.API_CREATE)]
+    assert [(event.case_id, event.action) for event in events] == [
+        (answer["id"], AccessEvent.Action.API_CREATE)
+    ]
 
 
 def test_facts_outside_the_engine_schema_are_refused_naming_the_fact(api):
@@ -157,9 +159,9 @@ def test_sites_seen_on_a_brain_mri_are_recorded_with_it(api):
     response = post(api, body(facts=facts, imaging_modality=None, metastases_seen_on="brain_mri"))
     assert response.status_code == 201, response.content
     case = Case.objects.get(pk=response.json()["id"])
-    assert [(s.modality, s.metastatic_sites, s.brain_metastases_count) for s in case.imaging_studies.all()] == [
-        ("brain_mri", ["brain"], 2)
-    ]
+    assert [
+        (s.modality, s.metastatic_sites, s.brain_metastases_count) for s in case.imaging_studies.all()
+    ] == [("brain_mri", ["brain"], 2)]
     assert response.json()["facts"]["ct_mri_done"] is None
 
 
