@@ -3,12 +3,15 @@
 The table below is the access policy: a URL added without an entry fails this test.
 """
 
+import json
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cases import roles
 from tests.factories import CaseFactory, PathologyReportFactory, StagingAssessmentFactory, UserFactory
+from tests.interop.api.bodies import new_case_body
 from tests.meetings.factories import AgendaItemFactory, AttendeeFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,13 +61,17 @@ POLICY = {
     "interop:cohort_export": EXPORTERS,
 }
 # The REST API answers 401 (not a login redirect) without authentication; its matrix is tested with the
-# endpoints (tests/interop/api/test_permissions.py), GET only here, with the pages' roles.
+# endpoints (tests/interop/api/test_permissions.py) and here, with the pages' roles.
 API_POLICY = {
     "api:case_list": ALL,
     "api:case_detail": ALL,
     "api:meeting_list": ALL,
     "api:meeting_detail": ALL,
+    # POST /api/cases (the same path as the list): who may open a case on the pages.
+    "api:case_create": EDITORS,
 }
+# The API's writes, called with a valid body (so a refusal is the permission's, not the body's).
+API_WRITES = {"api:case_create": new_case_body}
 # Reachable without logging in, or governed by Django's own admin and auth rules (tested elsewhere).
 PUBLIC_OR_FRAMEWORK = {"login", "logout", "password_change", "password_change_done", "home", "healthz"}
 # The API's OpenAPI schema (no patient data) and its root (404 without the docs page) need no login.
@@ -160,11 +167,15 @@ def test_api_access(name, role, objects):
     client = Client(raise_request_exception=False)
     if role:
         client.force_login(UserFactory(username=f"user-{role.replace(' ', '-')}", role=role))
-    response = client.get(url_for(name, objects))
+    if name in API_WRITES:
+        body = json.dumps(API_WRITES[name](mrn=f"MATRIX-{role or 'anonymous'}"[:32]))
+        response = client.post(url_for(name, objects), body, content_type="application/json")
+    else:
+        response = client.get(url_for(name, objects))
     if role is None:
         assert response.status_code == 401, (name, response.status_code)
     elif role in API_POLICY[name]:
-        assert response.status_code == 200, (name, role, response.status_code)
+        assert response.status_code == (201 if name in API_WRITES else 200), (name, role, response.content)
     else:
         assert response.status_code == 403, (name, role, response.status_code)
 

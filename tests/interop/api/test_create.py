@@ -12,38 +12,14 @@ from cases.models import AccessEvent, Case, PathologyReport, Patient
 from interop.api.new_case import CHANGE_REASON
 from interop.api.tokens import issue_token
 from tests.factories import CaseFactory, PatientFactory, UserFactory
+from tests.interop.api.bodies import FACTS, new_case_body
 
 pytestmark = pytest.mark.django_db
 
-FACTS = {
-    "primary_site": "pancreas",
-    "differentiation": "poor",
-    "morphology": "small_cell",
-    "ki67_percent": 82.5,
-    "extent": "metastatic",
-    "metastatic_sites": ["liver", "bone"],
-    "ct_mri_done": True,
-    "ecog": 1,
-    "mmr": "proficient",
-}
-
 
 def body(**changes):
-    """A valid request body, with changes (facts=... replaces the facts)."""
-    return {
-        "patient": {
-            "mrn": "API-0001",
-            "family_name": "Testperson",
-            "given_name": "Ada",
-            "date_of_birth": "1961-04-02",
-            "sex": "female",
-        },
-        "facts": dict(FACTS),
-        "recorded_on": "2026-10-01",
-        "specimen": "primary",
-        "imaging_modality": "ct",
-        **changes,
-    }
+    """A valid request body, with changes."""
+    return new_case_body(**changes)
 
 
 @pytest.fixture

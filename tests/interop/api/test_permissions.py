@@ -1,10 +1,15 @@
 """The API's permission matrix: every endpoint × every role, as the pages' (tests/nanets)."""
 
+import json
+
 import pytest
 from django.test import Client
 
 from cases import roles
+from cases.models import Case
+from interop.api.tokens import issue_token
 from tests.factories import CaseFactory, UserFactory
+from tests.interop.api.bodies import new_case_body
 from tests.meetings.factories import AgendaItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +52,25 @@ def test_unknown_case_and_meeting_are_404(client):
     client.force_login(UserFactory(username="someone", role=roles.VIEWER))
     assert client.get("/api/cases/999999").status_code == 404
     assert client.get("/api/meetings/999999").status_code == 404
+
+
+WRITERS = {roles.CLINICIAN, roles.ADMINISTRATOR}
+
+
+def create(client: Client, mrn: str):
+    body = json.dumps(new_case_body(mrn=mrn))
+    return client.post("/api/cases", body, content_type="application/json")
+
+
+def test_anonymous_may_not_create_a_case():
+    assert create(Client(), "API-ANON").status_code == 401
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_creates_cases_as_its_pages_allow(role):
+    user = UserFactory(username="someone", role=role)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user=user)}")
+    response = create(client, f"API-{role}"[:32])
+    assert response.status_code == (201 if role in WRITERS else 403), response.content
+    assert Case.objects.filter(patient__mrn=f"API-{role}"[:32]).exists() == (role in WRITERS)
