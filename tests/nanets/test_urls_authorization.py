@@ -3,6 +3,8 @@
 The table below is the access policy: a URL added without an entry fails this test.
 """
 
+from types import SimpleNamespace
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -56,6 +58,10 @@ POLICY = {
     "interop:import": EDITORS,
     "interop:import_result": ALL,
     "interop:cohort_export": EXPORTERS,
+    # The board's quality figures: those who run the board, as the cohort CSV.
+    "quality:page": EXPORTERS,
+    "quality:csv": EXPORTERS,
+    "quality:pdf": EXPORTERS,
 }
 # The REST API answers 401 (not a login redirect) without authentication; its matrix is tested with the
 # endpoints (tests/interop/api/test_permissions.py), GET only here, with the pages' roles.
@@ -98,6 +104,9 @@ def no_pdf_rendering(monkeypatch):
     monkeypatch.setattr("guidelines.views.render_pathway_pdf", lambda view, request: stub)
     monkeypatch.setattr("meetings.views.documents.render_minutes", lambda meeting, user: stub)
     monkeypatch.setattr("meetings.tasks.render_packet", lambda *args, **kwargs: (stub, "stub"))
+    monkeypatch.setattr(
+        "meetings.views.quality.render_document", lambda html: SimpleNamespace(write_pdf=lambda: stub)
+    )
 
 
 @pytest.fixture
