@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from meetings.quality import QualityFigures, Share, Spread
 
 # SVG user units: labels on the left, bars from LABEL_WIDTH, a value after each bar.
-LABEL_WIDTH = 190
+LABEL_WIDTH = 240
 BAR_SPACE = 220
 ROW_HEIGHT = 26
 BAR_HEIGHT = 16
