@@ -368,3 +368,13 @@ def test_the_navbar_links_the_page_for_those_allowed(client, role, allowed):
     ).text
     assert (f'href="{reverse("quality:page")}"' in html) is allowed
     assert (client.get(reverse("quality:page")).status_code == 200) is allowed
+
+
+def test_a_period_without_decisions_says_so(clinician_client):
+    html = page(clinician_client)
+    assert text_of(html, "figure-decisions") == "0"
+    assert "No decision was recorded in the period." in html
+    assert "No review is overdue." in html
+    rows = csv_figures(clinician_client)
+    assert rows[("follows_guideline", "")] == ["0", "0", ""]
+    assert clinician_client.get(reverse("quality:pdf")).status_code == 200
