@@ -16,8 +16,7 @@ from meetings.models import AgendaItem, Attendee, Decision, DeviationReason, Spe
 
 # The filter value that keeps every classification (the case list's choices otherwise).
 ALL_CLASSIFICATIONS = "all"
-# A board is complete for this figure when a pathologist and a radiologist took part: the disciplines
-# that establish the diagnosis (grade, differentiation) and the extent of the disease the pathway reads.
+# The board's completeness as issue #17 defines it: a pathologist and a radiologist among the attendees.
 REQUIRED_SPECIALTIES = (Specialty.PATHOLOGY, Specialty.RADIOLOGY)
 
 
