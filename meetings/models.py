@@ -95,6 +95,7 @@ class Meeting(Authored):
     class Meta:
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["starts_at"])]
+        permissions = [("view_quality", "Can view the board's quality figures")]
 
     def __str__(self) -> str:
         return f"{self.board_name} ({self.starts_at:%Y-%m-%d %H:%M})"

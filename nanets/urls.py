@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("guidelines.urls")),
     path("cases/", include("interop.urls")),
     path("meetings/", include("meetings.urls")),
+    path("quality/", include("meetings.quality_urls")),
     path("api/", include("interop.api.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,6 +4,7 @@ The table below is the access policy: a URL added without an entry fails this te
 """
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -59,6 +60,10 @@ POLICY = {
     "interop:import": EDITORS,
     "interop:import_result": ALL,
     "interop:cohort_export": EXPORTERS,
+    # The board's quality figures: those who run the board, as the cohort CSV.
+    "quality:page": EXPORTERS,
+    "quality:csv": EXPORTERS,
+    "quality:pdf": EXPORTERS,
 }
 # The REST API answers 401 (not a login redirect) without authentication; its matrix is tested with the
 # endpoints (tests/interop/api/test_permissions.py) and here, with the pages' roles.
@@ -105,6 +110,9 @@ def no_pdf_rendering(monkeypatch):
     monkeypatch.setattr("guidelines.views.render_pathway_pdf", lambda view, request: stub)
     monkeypatch.setattr("meetings.views.documents.render_minutes", lambda meeting, user: stub)
     monkeypatch.setattr("meetings.tasks.render_packet", lambda *args, **kwargs: (stub, "stub"))
+    monkeypatch.setattr(
+        "meetings.views.quality.render_document", lambda html: SimpleNamespace(write_pdf=lambda: stub)
+    )
 
 
 @pytest.fixture
