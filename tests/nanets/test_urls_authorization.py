@@ -79,8 +79,8 @@ API_POLICY = {
 API_WRITES = {"api:case_create": new_case_body}
 # Reachable without logging in, or governed by Django's own admin and auth rules (tested elsewhere).
 PUBLIC_OR_FRAMEWORK = {"login", "logout", "password_change", "password_change_done", "home", "healthz"}
-# The API's OpenAPI schema (no patient data) and its root (404 without the docs page) need no login.
-PUBLIC_API = {"api:openapi-json", "api:api-root"}
+# The API's OpenAPI schema and docs page (no patient data) and its root need no login.
+PUBLIC_API = {"api:openapi-json", "api:openapi-view", "api:api-root"}
 
 
 def named_patterns(resolver: URLResolver = None, namespace: str = "") -> list[tuple[str, URLPattern]]:
