@@ -29,8 +29,12 @@ def _invalid(problems: list[Problem]) -> Status[dict[str, Any]]:
     detail = []
     for problem in problems:
         where = problem.where.split(" (", 1)[0]
-        loc = where.split(".") if where.startswith("body.") else ["body", where]
-        detail.append({"loc": loc, "msg": problem.message, "type": "value_error"})
+        if where.startswith("body.") or where == "body":
+            detail.append({"loc": where.split("."), "msg": problem.message, "type": "value_error"})
+        else:
+            # A problem of a workup step or of the whole record (contradictory facts): the facts' problem.
+            message = f"{problem.where}: {problem.message}"
+            detail.append({"loc": FACTS.split("."), "msg": message, "type": "value_error"})
     return Status(422, {"detail": detail})
 
 

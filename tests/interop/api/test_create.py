@@ -93,10 +93,19 @@ def test_an_unknown_fact_is_refused(api):
 
 
 def test_contradictory_facts_are_refused_whole(api):
-    # A well-differentiated NET is given no small-cell morphology (WHO 2019; NANETS 2023, Pathology).
+    # Localized disease with a distant (liver) metastasis: the engine plans from neither (consistency check).
+    response = post(api, body(facts={**FACTS, "extent": "localized", "metastatic_sites": ["liver"]}))
+    assert response.status_code == 422, response.content
+    assert [problem["loc"] for problem in response.json()["detail"]] == [["body", "facts"]]
+    assert "contradictory facts" in response.json()["detail"][0]["msg"]
+    assert nothing_saved()
+
+
+def test_a_fact_the_workup_form_refuses_is_named(api):
+    # The pathology form offers small-cell morphology only for a poorly differentiated NEC.
     response = post(api, body(facts={**FACTS, "differentiation": "well", "morphology": "small_cell"}))
     assert response.status_code == 422, response.content
-    assert response.json()["detail"]
+    assert [problem["loc"] for problem in response.json()["detail"]] == [["body", "facts", "morphology"]]
     assert nothing_saved()
 
 
