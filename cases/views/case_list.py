@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import OrderBy
-from django.http import HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -163,7 +163,7 @@ def worklist_counts(params: dict[str, str], *, user: User) -> dict[str, int]:
     return {tab.key: totals[f"tab_{tab.key}"] for tab in tabs}
 
 
-def list_params(request: HtmxHttpRequest | Any) -> dict[str, str]:
+def list_params(request: HttpRequest) -> dict[str, str]:
     """The list's parameters of the request (NUL removed: PostgreSQL refuses it in a query parameter)."""
     return {key: request.GET.get(key, "").replace("\x00", "") for key in PARAMS}
 
