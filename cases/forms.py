@@ -18,6 +18,7 @@ from cases import roles
 from cases.models import (
     Authored,
     Case,
+    CaseComment,
     ClinicalStatus,
     Finding,
     ImagingStudy,
@@ -510,3 +511,19 @@ def case_rows_formset(model: type[Finding], form: type[StepForm]) -> type[CaseRo
 
 ImagingFormSet = case_rows_formset(ImagingStudy, ImagingStudyForm)
 TreatmentLineFormSet = case_rows_formset(TreatmentLine, TreatmentLineForm)
+
+
+class CommentForm(forms.ModelForm[CaseComment]):
+    """A comment for the board: its text, the messages naming the field."""
+
+    class Meta:
+        model = CaseComment
+        fields = ("text",)
+        labels = {"text": "Comment"}
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "text": {
+                "required": "Comment: type the comment before adding it.",
+                "max_length": "Comment: at most %(limit_value)d characters (this one has %(show_value)d).",
+            }
+        }

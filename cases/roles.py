@@ -33,21 +33,23 @@ KEPT_RECORDS = {("cases", "delete_patient"), ("cases", "delete_case")}
 COHORT_EXPORT = ("cases", "export_cohort")
 # The board's quality figures (meetings.quality): for those who run the board, as the cohort CSV.
 QUALITY = ("meetings", "view_quality")
+# Notes for the board before it meets: those who prepare and run it. Reading them is reading the case.
+COMMENT = ("cases", "add_casecomment")
 
 # (app label, codename) per role; permissions of apps not installed yet are skipped and added later.
 ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
     VIEWER: _perms("cases", RECORD_MODELS, VIEW) | _perms("meetings", MEETING_MODELS, VIEW),
     CLINICIAN: (_perms("cases", RECORD_MODELS, EDIT) - KEPT_RECORDS)
-    | {("cases", "mark_ready"), COHORT_EXPORT, QUALITY}
+    | {("cases", "mark_ready"), COHORT_EXPORT, QUALITY, COMMENT}
     | _perms("meetings", MEETING_MODELS, VIEW)
     | {("meetings", "add_decision"), ("meetings", "change_decision")},
     # Coordinators run the meeting; the clinical decision itself is recorded by clinicians.
     COORDINATOR: _perms("cases", RECORD_MODELS, VIEW)
-    | {COHORT_EXPORT, QUALITY}
+    | {COHORT_EXPORT, QUALITY, COMMENT}
     | _perms("meetings", tuple(model for model in MEETING_MODELS if model != "decision"), EDIT)
     | {("meetings", "view_decision")},
     ADMINISTRATOR: (_perms("cases", RECORD_MODELS, EDIT) - KEPT_RECORDS)
-    | {("cases", "mark_ready"), COHORT_EXPORT, QUALITY}
+    | {("cases", "mark_ready"), COHORT_EXPORT, QUALITY, COMMENT}
     | _perms("meetings", MEETING_MODELS, EDIT),
     AUDITOR: _perms("cases", AUDIT_MODELS, VIEW) | _perms("axes", LOGIN_MODELS, VIEW),
 }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from cases.facts import with_record
-from cases.models import AccessEvent, Authored, Case, Finding, Patient, WorkupDraft
+from cases.models import AccessEvent, Authored, Case, CaseComment, Finding, Patient, WorkupDraft
 from cases.models.choices import CaseStatus
 from cases.pathway import CasePathway, pathway_for_case
 from cases.workup import GateItem, RecordEdit, StepEdits, StepRefusals, readiness_gaps, step_refusals
@@ -289,3 +289,11 @@ def log_access(*, user: User, case: Case, action: str) -> None:
         user=user if isinstance(user, get_user_model()) else None,  # an anonymous reader is recorded as none
         action=action,
     )
+
+
+def add_comment(*, case: Case, author: User, text: str) -> CaseComment:
+    """Add a comment for the board to the case (refused, nothing saved, when empty or too long)."""
+    comment = CaseComment(case=case, author=account(user=author), text=text.strip())
+    comment.full_clean()
+    comment.save()
+    return comment

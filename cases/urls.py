@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", workup.case_new, name="new"),
     path("<int:pk>/", case_page.case_detail, name="detail"),
     path("<int:pk>/close/", case_page.case_close, name="close"),
+    path("<int:pk>/comments/", case_page.comment_add, name="comment_add"),
     path("<int:pk>/history/", case_page.case_history_view, name="history"),
     path("<int:pk>/workup/<slug:step>/", workup.workup_step, name="workup"),
     path("<int:pk>/workup/<slug:step>/validate/", workup.workup_validate, name="workup_validate"),

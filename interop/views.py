@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import audit, services
 from cases.models import AccessEvent, Case
-from cases.views.case_list import filtered_cases
+from cases.views.case_list import list_params, worklist_cases
 from interop.cohort import cohort_csv, cohort_rows
 from interop.fhir.export import export_bundles
 from interop.fhir.import_ import import_bundle_file
@@ -76,10 +76,8 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("cases.export_cohort", raise_exception=True)
 @require_GET
 def cohort_export(request: HttpRequest) -> StreamingHttpResponse:
-    """The cases of the case list's search and filters as a CSV file; every case exported is recorded."""
-    # The case list's parameters, cleaned as it cleans them (PostgreSQL refuses NUL in a query parameter).
-    params = {key: request.GET.get(key, "").replace("\x00", "") for key in ("q", "status", "classification")}
-    exported = cohort_rows(filtered_cases(params))
+    """The cases of the case list's tab, search and filters as a CSV file; every case exported is recorded."""
+    exported = cohort_rows(worklist_cases(list_params(request), user=request.user))
     audit.record_reads(
         user=request.user, action=AccessEvent.Action.EXPORT_COHORT, cases=[case for case, _ in exported]
     )

@@ -1,6 +1,7 @@
 """The clinical record of the tumour board."""
 
 from cases.models.audit import AccessEvent, SearchEvent
+from cases.models.comments import CaseComment
 from cases.models.drafts import WorkupDraft
 from cases.models.records import (
     FINDING_MODELS,
@@ -23,6 +24,7 @@ __all__ = [
     "Authored",
     "Finding",
     "Case",
+    "CaseComment",
     "ClinicalStatus",
     "ImagingStudy",
     "MolecularResult",

@@ -9,17 +9,21 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cases import services
+from cases import audit, services
 from cases.discussion import changed_since_discussion
 from cases.facts import with_record
-from cases.forms import CloseCaseForm
+from cases.forms import CloseCaseForm, CommentForm
 from cases.history import case_history
-from cases.models import AccessEvent, Case
+from cases.models import AccessEvent, Case, CaseComment
 from cases.pathway import pathway_for_case
 from cases.services import log_access
 from cases.workup import progress, readiness_gaps
+from nanets.http import HtmxHttpRequest
+
+COMMENTS_PARTIAL = "cases/case_detail.html#case-comments"
 
 
 @permission_required("cases.view_case", raise_exception=True)
@@ -46,7 +50,40 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/case_detail.html", _detail_context(request, pk, form), status=422)
 
 
-def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) -> dict[str, Any]:
+@permission_required("cases.add_casecomment", raise_exception=True)
+@require_POST
+def comment_add(request: HtmxHttpRequest, pk: int) -> HttpResponse:
+    """Add a comment for the board; htmx gets the comments section back, a plain POST the case page."""
+    case = get_object_or_404(Case.objects.select_related("patient"), pk=pk)
+    form = CommentForm(request.POST)
+    saved = form.is_valid()
+    if saved:
+        services.add_comment(case=case, author=request.user, text=form.cleaned_data["text"])
+    if request.htmx:
+        # The section lists every comment: a read of the case's comments outside the case page.
+        audit.record_reads(user=request.user, action=AccessEvent.Action.VIEW_COMMENTS, cases=[case])
+        context = {
+            "case": case,
+            "comments": _comments(case),
+            "comment_form": CommentForm() if saved else form,
+            "comment_added": saved,
+        }
+        return render(request, COMMENTS_PARTIAL, context, status=200 if saved else 422)
+    if saved:
+        messages.success(request, "Comment added.")
+        return redirect(reverse("cases:detail", args=[case.pk]) + "#comments")
+    context = _detail_context(request, pk, CloseCaseForm(), comment_form=form)
+    return render(request, "cases/case_detail.html", context, status=422)
+
+
+def _comments(case: Case) -> list[CaseComment]:
+    """The case's comments, oldest first, with their authors (one query)."""
+    return list(case.comments.select_related("author"))
+
+
+def _detail_context(
+    request: HttpRequest, pk: int, close_form: CloseCaseForm, *, comment_form: CommentForm | None = None
+) -> dict[str, Any]:
     case = get_object_or_404(with_record(Case.objects.filter(pk=pk).select_related("responsible_clinician")))
     case_pathway = pathway_for_case(case)
     log_access(user=request.user, case=case, action=AccessEvent.Action.VIEW_CASE)
@@ -64,6 +101,8 @@ def _detail_context(request: HttpRequest, pk: int, close_form: CloseCaseForm) ->
         "resections": list(case.resections.all()),
         "lines": list(case.treatment_lines.all()),
         "changed_since_discussion": changed_since_discussion(case),
+        "comments": _comments(case),
+        "comment_form": comment_form or CommentForm(),
     }
 
 

@@ -46,6 +46,8 @@ def present(request: HttpRequest, pk: int, position: int | None = None) -> HttpR
             "items": items,
             "item": item,
             "decision": item.decision if hasattr(item, "decision") else None,
+            # The comments written for the board before the meeting (part of reading the case).
+            "comments": list(item.case.comments.select_related("author")),
             "number": index + 1,
             "previous_item": items[index - 1] if index > 0 else None,
             "next_item": items[index + 1] if index + 1 < len(items) else None,

@@ -246,3 +246,20 @@ def test_the_number_of_queries_does_not_grow_with_the_cases(client, clinician):
     assert exported_with_queries(client) == (6, queries_for_one)
     # Session, user and permissions, the cases, each kind of finding, the decisions, the audit insert.
     assert queries_for_one <= 20
+
+
+def test_the_export_follows_the_worklist_tab(client, clinician):
+    """The CSV holds the case list's tab too: "My cases" exports only the clinician's own."""
+    own = CaseFactory(responsible_clinician=clinician)
+    CaseFactory()
+    client.force_login(clinician)
+    assert [row["case_id"] for row in parsed(client.get(URL, {"list": "mine"}))] == [str(own.pk)]
+    assert len(parsed(client.get(URL, {"list": "nonsense", "sort": "nonsense"}))) == 2
+
+
+def test_the_export_follows_the_sort(client, clinician):
+    for name in ("Baker", "Adams", "Cole"):
+        CaseFactory(patient=PatientFactory(family_name=name))
+    client.force_login(clinician)
+    rows = parsed(client.get(URL, {"sort": "-patient"}))
+    assert [row["family_name"] for row in rows] == ["Cole", "Baker", "Adams"]

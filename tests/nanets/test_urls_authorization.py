@@ -22,6 +22,8 @@ EDITORS = {roles.CLINICIAN, roles.ADMINISTRATOR}
 ORGANISERS = {roles.COORDINATOR, roles.ADMINISTRATOR}
 # The cohort CSV: those who run the board, not readers of single cases.
 EXPORTERS = {roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR}
+# Comments for the board: those who prepare and run it (viewers read them on the case page).
+COMMENTERS = {roles.CLINICIAN, roles.COORDINATOR, roles.ADMINISTRATOR}
 # The privacy officer reads the access trail and nothing of the clinical record; nobody else reads the trail.
 PRIVACY_OFFICER = {roles.AUDITOR}
 
@@ -39,6 +41,7 @@ POLICY = {
     "cases:workup_discard": EDITORS,
     "cases:access_report": PRIVACY_OFFICER,
     "cases:close": EDITORS,
+    "cases:comment_add": COMMENTERS,
     "meetings:list": ALL,
     "meetings:detail": ALL,
     "meetings:present": ALL,

@@ -333,8 +333,8 @@ def make_cases(count):
 def test_case_list_query_count_is_constant(clinician_client, django_assert_num_queries, count):
     make_cases(count)
     # session, user, user and group permissions, session refresh for the idle timeout (savepoint,
-    # update, release), count, one page of cases with patients and clinicians, one insert of the
-    # access events of the rows shown
+    # update, release), the worklist tabs' counts (the page count among them), one page of cases
+    # with patients and clinicians, one insert of the access events of the rows shown
     with django_assert_num_queries(10):
         response = clinician_client.get(reverse("cases:list"))
     assert response.status_code == 200
