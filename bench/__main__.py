@@ -32,7 +32,7 @@ PACKET_BUDGET = 20.0  # seconds for 30 cases
 # The case list's 10th is the one insert of the access events of the rows it shows (the read trail); the
 # case and pathway pages read the board's latest decision ("changed since the board discussed version N");
 # the case page's 19th reads the board's comments on the case (with their authors).
-QUERY_BUDGETS = {"case list": 10, "case page": 19, "pathway page": 17, "trivial page": 5}
+QUERY_BUDGETS = {"case list": 10, "case page": 19, "pathway page": 17, "trivial page": 3}
 
 
 def log(message: str) -> None:

@@ -37,7 +37,8 @@ class SessionLifetimeMiddleware:
     """Ends a session at its absolute lifetime or after the idle timeout; only active requests extend it."""
 
     # The session is saved (and Django pushes its expiry SESSION_COOKIE_AGE ahead) only when this records
-    # activity, so a page that polls by itself does not keep an unattended session alive.
+    # activity, at most once per SESSION_ACTIVITY_REFRESH_SECONDS, so a page that polls by itself does not
+    # keep an unattended session alive and most requests write nothing.
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -51,10 +52,15 @@ class SessionLifetimeMiddleware:
         session, now = request.session, int(time.time())
         started = session.setdefault(STARTED_KEY, now)
         active = session.get(ACTIVE_KEY, now)
-        if now - started > settings.SESSION_ABSOLUTE_LIFETIME or now - active > settings.SESSION_COOKIE_AGE:
+        refresh = settings.SESSION_ACTIVITY_REFRESH_SECONDS
+        # The last request came at most `refresh` after the stored activity: idle for longer than the timeout.
+        idle = now - active > settings.IDLE_TIMEOUT_SECONDS + refresh
+        if now - started > settings.SESSION_ABSOLUTE_LIFETIME or idle:
             logout(request)  # the login-required middleware then sends the request to the login page
             return
-        if not getattr(view, "does_not_extend_session", False):
+        # Writing the session on every request costs every page a write; once a refresh interval suffices.
+        stamped = ACTIVE_KEY in session
+        if not getattr(view, "does_not_extend_session", False) and (not stamped or now - active >= refresh):
             session[ACTIVE_KEY] = now
 
 

@@ -132,7 +132,13 @@ AXES_CLIENT_IP_CALLABLE = "cases.client_ip.client_ip"
 
 # Idle timeout: the session ends after this many minutes without a request (a poll does not count: the
 # session is saved, and so its expiry pushed back, only when nanets.middleware records activity).
-SESSION_COOKIE_AGE = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")) * 60
+IDLE_TIMEOUT_SECONDS = int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")) * 60
+# Activity is recorded (and the session written) at most this often: a request within it writes nothing.
+SESSION_ACTIVITY_REFRESH_SECONDS = 60
+# The stored activity lags the last request by up to the refresh interval, so the store keeps a session that
+# long past the idle timeout: nanets.middleware ends it no earlier than IDLE_TIMEOUT after the last request,
+# and at most a refresh interval later.
+SESSION_COOKIE_AGE = IDLE_TIMEOUT_SECONDS + SESSION_ACTIVITY_REFRESH_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
 # However active, a session ends this many hours after login.
 SESSION_ABSOLUTE_LIFETIME = int(os.environ.get("SESSION_LIFETIME_HOURS", "12")) * 3600

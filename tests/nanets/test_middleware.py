@@ -13,8 +13,10 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,6 +132,10 @@ def polling_page(client):
 
 def test_polling_does_not_keep_an_unattended_session_alive(client, polling_page):
     status_url, page_url = polling_page
+    # The person's last request was 28 minutes ago: the session expires in two.
+    session = client.session
+    session[ACTIVE_KEY] = int(time.time()) - settings.IDLE_TIMEOUT_SECONDS + 120
+    session.save()
     soon = timezone.now() + datetime.timedelta(minutes=2)
     Session.objects.filter(pk=client.session.session_key).update(expire_date=soon)
     assert client.get(status_url, HTTP_HX_REQUEST="true").status_code == 200
@@ -148,7 +154,8 @@ def test_a_poll_after_the_idle_timeout_is_sent_to_the_login_page(client, polling
 def test_idle_is_counted_from_the_last_active_request_even_by_a_long_polling_page(client, polling_page):
     status_url, _ = polling_page
     session = client.session
-    session[ACTIVE_KEY] = int(time.time()) - settings.SESSION_COOKIE_AGE - 1
+    idle = settings.IDLE_TIMEOUT_SECONDS + settings.SESSION_ACTIVITY_REFRESH_SECONDS
+    session[ACTIVE_KEY] = int(time.time()) - idle - 1
     session.save()
     response = client.get(status_url, HTTP_HX_REQUEST="true")
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
@@ -166,7 +173,53 @@ def test_a_session_ends_at_its_absolute_lifetime_however_active(client, polling_
 
 
 def test_idle_timeout_defaults_to_thirty_minutes():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.IDLE_TIMEOUT_SECONDS == 30 * 60
+    # The store keeps the session a refresh interval longer: its activity stamp lags by up to that much.
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 + settings.SESSION_ACTIVITY_REFRESH_SECONDS
+
+
+def session_writes(queries):
+    return [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith("UPDATE") and "django_session" in query["sql"]
+    ]
+
+
+def test_requests_within_a_minute_write_no_session(client, polling_page):
+    _, page_url = polling_page
+    client.get(page_url)
+    with CaptureQueriesContext(connection) as second:
+        client.get(page_url)
+    assert session_writes(second.captured_queries) == []
+
+
+def test_a_request_a_minute_after_the_stamp_records_activity(client, polling_page):
+    _, page_url = polling_page
+    session = client.session
+    stale = int(time.time()) - settings.SESSION_ACTIVITY_REFRESH_SECONDS
+    session[ACTIVE_KEY] = stale
+    session.save()
+    with CaptureQueriesContext(connection) as request:
+        client.get(page_url)
+    assert len(session_writes(request.captured_queries)) == 1
+    assert client.session[ACTIVE_KEY] > stale
+
+
+def test_a_session_is_never_ended_before_the_idle_timeout_after_the_last_request(client, polling_page):
+    _, page_url = polling_page
+    session = client.session
+    # The stamp may lag the last request by up to the refresh interval: this one is still within the timeout.
+    session[ACTIVE_KEY] = int(time.time()) - settings.IDLE_TIMEOUT_SECONDS - 5
+    session.save()
+    assert client.get(page_url).status_code == 200
+
+
+def test_the_trivial_page_takes_at_most_three_queries_for_a_logged_in_user(client, polling_page):
+    client.get("/healthz")
+    with CaptureQueriesContext(connection) as trivial:
+        client.get("/healthz")
+    assert len(trivial.captured_queries) <= 3, [query["sql"][:80] for query in trivial.captured_queries]
 
 
 def guarded(**meta):
