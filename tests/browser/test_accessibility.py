@@ -20,7 +20,12 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 
 # One row per page: its name (the results file), who opens it (None: logged out) and its path, where
-# {case} is the demo case DEMO-0001 and {meeting} a meeting with three cases, one of them decided.
+# {meeting} is a meeting with three cases (the third decided) and the other fields are demo cases.
+CASES = {
+    "case": "DEMO-0001",  # a complete record
+    "incomplete": "DEMO-0002",  # its pathway lacks facts (the missing-facts panel)
+    "decided": "DEMO-0003",  # the board decided on it
+}
 PAGES = [
     ("login", None, "/accounts/login/"),
     ("case-list", "clinician", "/cases/"),
@@ -34,23 +39,26 @@ PAGES = [
     ("workup-treatment", "clinician", "/cases/{case}/workup/treatment/"),
     ("workup-review", "clinician", "/cases/{case}/workup/review/"),
     ("case", "clinician", "/cases/{case}/"),
+    ("case-decided", "clinician", "/cases/{decided}/"),
     ("pathway", "clinician", "/cases/{case}/pathway/"),
+    ("pathway-missing-facts", "clinician", "/cases/{incomplete}/pathway/"),
     ("meeting", "coordinator", "/meetings/{meeting}/"),
     ("present", "clinician", "/meetings/{meeting}/present/1/"),
+    ("present-decided", "clinician", "/meetings/{meeting}/present/3/"),
     ("password-change", "clinician", "/accounts/password_change/"),
 ]
 
 
 def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_label("Username").press_sequentially(username)
+    page.get_by_label("Password").press_sequentially(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(f"{live_server.url}/cases/")
 
 
 def board_with_demo_cases() -> Meeting:
-    """The demo cases, and a meeting with the first three of them on its agenda (the second decided)."""
+    """The demo cases, and a meeting with the first three of them on its agenda (the third decided)."""
     clinician = UserFactory(username="clinician", first_name="Casey", last_name="Clinician")
     UserFactory(username="coordinator", role=roles.COORDINATOR)
     seed_demo_cases(clinician)
@@ -74,11 +82,11 @@ def blocking_violations(results: dict) -> list[str]:
 @pytest.mark.parametrize(("name", "username", "path"), PAGES, ids=[row[0] for row in PAGES])
 def test_page_has_no_serious_wcag_violation(browser_page, live_server, pytestconfig, name, username, path):
     meeting = board_with_demo_cases()
-    case = Case.objects.get(patient__mrn="DEMO-0001")
+    cases = {key: Case.objects.get(patient__mrn=mrn).pk for key, mrn in CASES.items()}
     page = browser_page
     if username:
         log_in(page, live_server, username)
-    page.goto(live_server.url + path.format(case=case.pk, meeting=meeting.pk))
+    page.goto(live_server.url + path.format(meeting=meeting.pk, **cases))
     page.wait_for_load_state("networkidle")
 
     # Violations and what axe could not decide (for people to review) in full; passes only by rule.
