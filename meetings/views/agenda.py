@@ -73,9 +73,10 @@ def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse
     form = MoveForm(request.POST)
     if not form.is_valid():
         return refused(request, pk, agenda_error=" ".join(str(m) for ms in form.errors.values() for m in ms))
+    direction = form.cleaned_data["direction"]
     try:
-        if form.cleaned_data["direction"]:
-            step = -1 if form.cleaned_data["direction"] == "up" else 1
+        if direction:
+            step = -1 if direction == "up" else 1
             moved = services.shift_agenda_item(user=request.user, meeting_id=pk, item_id=item.pk, by=step)
         else:
             moved = services.move_agenda_item(
@@ -83,7 +84,10 @@ def agenda_move(request: HtmxHttpRequest, pk: int, item_pk: int) -> HttpResponse
             )
     except ValidationError as error:
         return refused(request, pk, agenda_error=" ".join(error.messages))
-    return updated(request, pk, f"{_patient(item.case)} is now case {moved.position}.", f"#item-{item.pk}")
+    # Back to the pressed button, which the browser then focuses (a focusable fragment target), so that a
+    # keyboard user can move the case again; with htmx, htmx keeps the focus by the button's id.
+    anchor = f"#move-{direction}-{item.pk}" if direction else f"#item-{item.pk}"
+    return updated(request, pk, f"{_patient(item.case)} is now case {moved.position}.", anchor)
 
 
 @permission_required("meetings.delete_agendaitem", raise_exception=True)

@@ -272,8 +272,8 @@ def test_moving_up_and_down_and_to_a_position(coordinator_client, meeting, heade
 def test_the_first_item_cannot_go_up_in_the_page(coordinator_client, meeting):
     first, _, last = agenda(meeting)
     page = coordinator_client.get(url("detail", meeting.pk)).text
-    assert re.search(rf'id="move-up-{first}"\s+disabled', page)
-    assert re.search(rf'id="move-down-{last}"\s+disabled', page)
+    assert re.search(rf'id="move-up-{first}"\s+type="button" aria-disabled="true"', page)
+    assert re.search(rf'id="move-down-{last}"\s+type="button" aria-disabled="true"', page)
 
 
 def test_a_move_without_a_direction_is_refused(coordinator_client, meeting):
