@@ -46,6 +46,8 @@ PAGES = [
     ("present", "clinician", "/meetings/{meeting}/present/1/"),
     ("present-decided", "clinician", "/meetings/{meeting}/present/3/"),
     ("password-change", "clinician", "/accounts/password_change/"),
+    ("quality", "coordinator", "/quality/"),
+    ("case-list-awaiting-a-board", "clinician", "/cases/?list=awaiting"),
 ]
 
 

@@ -9,7 +9,7 @@ from cases.models import Case
 from cases.pathway import pathway_for_case
 from guidelines.pictures import Route, Stage, decision_flowchart_svg
 from guidelines.pictures.flowchart import BAND, BELOW, MIN_COLUMN, NODE_HEIGHT, TOP, flowchart
-from guidelines.pictures.geometry import GREY_FILL, GREY_LINE, NAVY, STATUS_COLOURS
+from guidelines.pictures.geometry import GREY_FILL, GREY_LINE, GREY_TEXT, NAVY, STATUS_COLOURS
 from tests.factories import CaseFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -163,7 +163,7 @@ def test_the_route_runs_below_skipped_stages_with_no_grey_branches():
     assert f"L{edge.x2 - 28:g} {BELOW}" in edge.path
     skipped = chart.columns[1]
     assert [caption.content for caption in skipped.captions] == ["not used"]
-    assert skipped.title.fill == "#6c757d"
+    assert skipped.title.fill == GREY_TEXT
 
 
 def test_captions_wrap_onto_two_lines_at_most():
