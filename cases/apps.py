@@ -19,8 +19,10 @@ class CasesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from nanets.middleware import stamp_session_start
+        from nanets.permissions import connect_invalidation
 
         post_migrate.connect(_sync_roles_after_migrate, dispatch_uid="cases.sync_roles")
+        connect_invalidation()
         user_logged_in.connect(stamp_session_start, dispatch_uid="cases.session_start")
         pre_delete.connect(
             _refuse_user_deletion, sender=settings.AUTH_USER_MODEL, dispatch_uid="cases.keep_users"

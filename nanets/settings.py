@@ -113,7 +113,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend with each user's permissions kept in the shared cache between requests.
+    "nanets.permissions.CachedPermissionsBackend",
 ]
 # After 5 failed logins a username is locked (from every address: guessing one account from many
 # addresses), and so is a client address (from every username: password spraying), each for a short
@@ -195,6 +196,16 @@ TEMPLATES = [
         },
     },
 ]
+
+# The cache: Redis shared by every app server and worker when CACHE_URL is set (redis://host:6379/1),
+# else each process's own memory. Role permissions are cached across requests only in a shared cache
+# (nanets/permissions.py): in per-process memory an administrator's edit would reach one process only.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+PERMISSION_CACHE_SECONDS = int(os.environ.get("PERMISSION_CACHE_SECONDS", "300" if CACHE_URL else "0"))
 
 DATABASES = {
     "default": dj_database_url.config(
