@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from guidelines.engine import ENGINE_VERSION
 from guidelines.pathway_view import pathway_case, pathway_view
-from guidelines.pdf import pathway_pdf_html, render_document
+from guidelines.pdf import pathway_pdf_html, pdf_bytes, render_document
 from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus, worker_lost_message
 from meetings.panel import panel_warnings
 from nanets.users import User, person_name
@@ -172,7 +172,7 @@ def render_packet(
         documents.append(render_document(case_summary_html(item, user, now=now)))
         report(done, len(items))
     pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(), fingerprint
+    return pdf_bytes(documents[0].copy(pages)), fingerprint
 
 
 def render_minutes(meeting: Meeting, user: User) -> bytes:
@@ -194,6 +194,4 @@ def render_minutes(meeting: Meeting, user: User) -> bytes:
             "engine_version": ENGINE_VERSION,
         },
     )
-    # WeasyPrint is untyped; write_pdf() without a target returns the PDF as bytes.
-    pdf: bytes = render_document(html).write_pdf()
-    return pdf
+    return pdf_bytes(render_document(html))
