@@ -13,12 +13,13 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from cases.models import Case
 from guidelines.engine import ENGINE_VERSION
 from guidelines.pathway_view import pathway_case, pathway_view
 from guidelines.pdf import pathway_pdf_html, pdf_bytes, render_document
@@ -33,6 +34,18 @@ class Slot:
 
     item: AgendaItem
     starts_at: datetime | None
+
+
+def next_agenda_question(case: Case) -> str | None:
+    """The question the case's next meeting (today or later) has on its agenda, if it is on one."""
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    item = (
+        AgendaItem.objects.filter(case=case, meeting__starts_at__gte=start_of_today)
+        .order_by("meeting__starts_at", "meeting_id")
+        .only("board_question")
+        .first()
+    )
+    return item.board_question if item else None
 
 
 def agenda_for_packet(meeting: Meeting) -> list[AgendaItem]:
