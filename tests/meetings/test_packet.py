@@ -78,7 +78,7 @@ def test_the_packet_holds_cover_agenda_and_every_case_in_agenda_order(coordinato
         )
         end = starts[index + 1] if index + 1 < len(starts) else len(pages)
         assert all(f"MRN {mrn}" in text for text in pages[start:end])
-    assert sum("Page 1 of" in text for text in pages) == len(patients) + 1  # each part numbers its pages
+    assert all(f"Page {number} of {len(pages)}" in text for number, text in enumerate(pages, 1))
 
     outline = [
         entry.title
@@ -107,10 +107,10 @@ def test_the_packet_asks_the_agendas_question(coordinator_client, coordinator, m
 def test_a_failed_render_is_reported_not_hidden_and_never_logs_patient_data(
     coordinator_client, meeting, monkeypatch, caplog
 ):
-    def unrenderable(item, user, *, now):
+    def unrenderable(item, user, *, kind, now):
         raise RuntimeError(f"cannot lay out {item.case.patient.family_name} {item.case.patient.mrn}")
 
-    monkeypatch.setattr("meetings.packet.case_summary_html", unrenderable)
+    monkeypatch.setattr("meetings.packet.packet_case", unrenderable)
     with caplog.at_level(logging.DEBUG):
         response = request_packet(coordinator_client, meeting)
 
