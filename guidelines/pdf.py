@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -97,12 +100,52 @@ def page_css(page_size: str) -> str:
 """
 
 
-def render_document(html: str, *, page_size: str | None = None) -> Document:
-    """Lay out printable HTML: page size (the setting unless given), footer, static files only."""
+class _PageLaidOut(logging.Handler):
+    """Calls back for each page WeasyPrint lays out (its progress log says "Creating layout - Page N")."""
+
+    def __init__(self, on_page: Callable[[], object]) -> None:
+        super().__init__(logging.INFO)
+        self.on_page = on_page
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Call back on a page's layout; the record holds a step and a page number, never content."""
+        if "Creating layout - Page" in str(record.msg):
+            self.on_page()
+
+
+@contextmanager
+def _calling_back_per_page(on_page: Callable[[], object] | None) -> Iterator[None]:
+    """While laying out, call on_page() after each page (a long packet renews its lease with it)."""
+    if on_page is None:
+        yield
+        return
+    progress = logging.getLogger("weasyprint.progress")
+    handler = _PageLaidOut(on_page)
+    level, propagate = progress.level, progress.propagate
+    # INFO for the handler only: the progress records must not reach the application's log.
+    progress.setLevel(logging.INFO)
+    progress.propagate = False
+    progress.addHandler(handler)
+    try:
+        yield
+    finally:
+        progress.removeHandler(handler)
+        progress.setLevel(level)
+        progress.propagate = propagate
+
+
+def render_document(
+    html: str, *, page_size: str | None = None, on_page: Callable[[], object] | None = None
+) -> Document:
+    """Lay out printable HTML: page size (the setting unless given), footer, static files only.
+
+    on_page, if given, is called after each page is laid out.
+    """
     # The page size is a setting, so it is applied here rather than written into print.css.
     stylesheet = CSS(string=page_css(page_size or settings.PDF_PAGE_SIZE))
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
-    return document.render(stylesheets=[stylesheet])
+    with _calling_back_per_page(on_page):
+        return document.render(stylesheets=[stylesheet])
 
 
 def pdf_bytes(document: Document) -> bytes:

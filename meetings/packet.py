@@ -279,8 +279,10 @@ def render_packet(
         cases.append(packet_case(item, user, kind=kind, now=now))
         report(done, len(items))
     # One WeasyPrint document, so that "Page X of Y" runs through the packet and the contents can
-    # name each case's first page (target-counter).
-    document = render_document(packet_html(meeting, items, cases, user, kind=kind, now=now))
+    # name each case's first page (target-counter). Its layout takes most of the time: each page
+    # laid out reports again, which renews the worker's lease (meetings.tasks).
+    html = packet_html(meeting, items, cases, user, kind=kind, now=now)
+    document = render_document(html, on_page=lambda: report(len(items), len(items)))
     return pdf_bytes(document), fingerprint
 
 

@@ -1,5 +1,6 @@
 """The meeting's PDFs as documents: the footer on every page, tagging, contents and page numbers."""
 
+import logging
 import re
 
 import pytest
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from meetings import services
 from meetings.models import MeetingPacket, PacketKind
+from meetings.packet import render_packet
 from tests.guidelines.test_pdf import assert_every_page_carries_the_footer
 from tests.meetings.conftest import HTMX, pdf_pages
 from tests.meetings.factories import AgendaItemFactory, MeetingFactory
@@ -103,3 +105,19 @@ def test_an_unknown_kind_is_not_found(coordinator_client, meeting):
         == 404
     )
     assert not MeetingPacket.objects.exists()
+
+
+def test_laying_out_the_packet_reports_progress_page_by_page_without_logging_it(meeting, coordinator, caplog):
+    calls = []
+    progress = logging.getLogger("weasyprint.progress")
+    before = (progress.level, progress.propagate, list(progress.handlers))
+    with caplog.at_level(logging.DEBUG):
+        content, _ = render_packet(meeting.pk, coordinator, lambda done, total: calls.append((done, total)))
+    cases = meeting.agenda_items.count()
+    assert calls[: cases + 1] == [(done, cases) for done in range(cases + 1)]
+    # Then a report per page laid out (some pages twice: the contents wait for the page numbers),
+    # so that a long layout keeps renewing the worker's lease.
+    laid_out = calls[cases + 1 :]
+    assert len(laid_out) >= len(pdf_pages(content)) and set(laid_out) == {(cases, cases)}
+    assert "Creating layout" not in caplog.text
+    assert (progress.level, progress.propagate, list(progress.handlers)) == before
