@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.template.loader import render_to_string
+from django.utils.text import Truncator
 
 from cases.models import Case
 from guidelines.items import ItemView
@@ -15,6 +16,7 @@ from guidelines.pdf import pdf_bytes, render_document
 # What fits on one page under the classification and above the decision box, on A4 and Letter.
 MAX_OPTIONS = 6
 MAX_WORKUP = 6
+MAX_QUESTION_CHARACTERS = 300  # a question may hold 2000 (cases.models.text.BOARD_QUESTION_LENGTH)
 # ?paper= values of the sheet's URL and the CSS page size each one means.
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 STATUS_ORDER = ("recommended", "consider")
@@ -60,7 +62,11 @@ class SheetView:
 
 
 def sheet_view(view: PathwayView) -> SheetView:
-    """The top options (recommended first, in the pathway's order) and the workup not shown done."""
+    """The top options (recommended first, in the pathway's order), the workup not shown done, and the
+    question cut to what fits."""
+    if len(view.board_question) > MAX_QUESTION_CHARACTERS:
+        shortened = Truncator(view.board_question).chars(MAX_QUESTION_CHARACTERS)
+        view = replace(view, board_question=f"{shortened} (shortened: the full question is in the summary)")
     plan = view.plan
     if plan is None:
         return SheetView(view, (), 0, (), 0)

@@ -121,3 +121,12 @@ def test_the_pathway_page_links_the_sheet(clinician_client, demo_cases):
     case = demo_cases["P01"]
     html = clinician_client.get(reverse("guidelines:pathway", args=[case.pk])).text
     assert f'href="{reverse("guidelines:sheet_pdf", args=[case.pk])}">Board sheet (PDF)</a>' in html
+
+
+def test_the_longest_question_is_shortened_to_keep_one_page(clinician_client, demo_cases):
+    case = demo_cases["P12"]  # six workup lines and options from several sections
+    case.board_question = "Which of the options fits this patient's wishes and comorbidities? " * 30
+    case.save()
+    assert len(case.board_question) > 2000 - 100
+    (text,) = pdf_pages(sheet(clinician_client, case, "?paper=letter").content)
+    assert "(shortened: the full question is in the summary)" in text and "Board decision" in text
