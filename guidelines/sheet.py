@@ -16,7 +16,7 @@ from guidelines.pdf import pdf_bytes, render_document
 # What fits on one page under the classification and above the decision box, on A4 and Letter.
 MAX_OPTIONS = 6
 MAX_WORKUP = 6
-MAX_QUESTION_CHARACTERS = 300  # a question may hold 2000 (cases.models.text.BOARD_QUESTION_LENGTH)
+MAX_QUESTION_CHARACTERS = 240  # a question may hold 2000 (cases.models.text.BOARD_QUESTION_LENGTH)
 # ?paper= values of the sheet's URL and the CSS page size each one means.
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
 STATUS_ORDER = ("recommended", "consider")

@@ -1,6 +1,7 @@
 """The one-page board sheet: identifiers, the agenda's question, classification, top options, workup."""
 
 import io
+from dataclasses import replace
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -9,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.models import AccessEvent, Case
-from guidelines.sheet import MAX_OPTIONS, MAX_WORKUP, sheet_view
+from guidelines.sheet import MAX_OPTIONS, MAX_WORKUP, SheetOption, render_sheet_pdf, sheet_view
 from tests.factories import CaseFactory
 from tests.guidelines.conftest import pdf_pages, squeeze, view_of
 from tests.guidelines.test_pdf import assert_every_page_carries_the_footer
@@ -130,3 +131,27 @@ def test_the_longest_question_is_shortened_to_keep_one_page(clinician_client, de
     assert len(case.board_question) > 2000 - 100
     (text,) = pdf_pages(sheet(clinician_client, case, "?paper=letter").content)
     assert "(shortened: the full question is in the summary)" in text and "Board decision" in text
+
+
+def test_the_fullest_sheet_still_fits_one_letter_page(demo_cases, user):
+    """Six of the longest options, six of the longest workup lines, both "more" notes, a cut question."""
+    views = [view_of(case.pk, user) for case in demo_cases.values()]
+    options = [
+        SheetOption(group.title, item)
+        for view in views
+        if view.plan
+        for group in view.plan.items.offered_groups
+        for item in group.items
+    ]
+    workup = [item for view in views if view.plan for item in view.plan.items.workup]
+    longest_option = max(options, key=lambda option: len(option.item.text) + len(option.section))
+    longest_workup = max(workup, key=lambda item: len(item.text))
+    view = replace(views[0], board_question="Which option fits this patient's wishes? " * 60)
+    full = sheet_view(view)
+    fullest = replace(
+        full, options=(longest_option,) * MAX_OPTIONS, more_options=9, workup=(longest_workup,) * MAX_WORKUP
+    )
+    fullest = replace(fullest, more_workup=9)
+    content = render_sheet_pdf(fullest, paper="letter")
+    pages = pdf_pages(content)
+    assert len(pages) == 1 and "…and 9 more in the full summary" in pages[0]
