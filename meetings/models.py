@@ -52,6 +52,13 @@ class PacketStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+class PacketKind(models.TextChoices):
+    """What the meeting packet holds after its cover and contents: each case's full summary, or its sheet."""
+
+    SUMMARIES = "summaries", "Full summaries"
+    SHEETS = "sheets", "Board sheets"
+
+
 # A board meets in this window: a date outside it is a typing slip (9999-12-31 broke the meeting page).
 EARLIEST_MEETING = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 MEETING_HORIZON = datetime.timedelta(days=2 * 365)
@@ -224,7 +231,8 @@ class MeetingPacket(models.Model):
     history would copy the whole PDF on every save.
     """
 
-    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="packet")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packets")
+    kind = models.CharField(max_length=10, choices=PacketKind.choices, default=PacketKind.SUMMARIES)
     status = models.CharField(max_length=10, choices=PacketStatus.choices, default=PacketStatus.QUEUED)
     # Bumped by every request; a render stores its result only while its generation is still current.
     generation = models.PositiveIntegerField(default=0)
@@ -251,8 +259,11 @@ class MeetingPacket(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
 
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "kind"], name="packet_meeting_kind_unique")]
+
     def __str__(self) -> str:
-        return f"Packet of meeting {self.meeting_id} ({self.status})"
+        return f"Packet ({self.kind}) of meeting {self.meeting_id} ({self.status})"
 
     @property
     def in_progress(self) -> bool:

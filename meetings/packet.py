@@ -1,9 +1,9 @@
-"""PDFs of a meeting: the packet (cover, agenda, each case's pathway summary) and the minutes.
+"""PDFs of a meeting: the packet (cover with the agenda, contents, each case) and the minutes.
 
-The case summaries are the per-case PDF itself: templates/pathway/pdf.html filled by
-guidelines.pathway_view.pathway_view, laid out by WeasyPrint with guidelines.pdf's static-files-only
-fetcher. Each summary is its own WeasyPrint document (its running header and "Page X of Y" stay
-those of the case); the packet is the pages of all documents in agenda order.
+A packet holds each case's full pathway summary or its one-page board sheet (PacketKind): the
+per-case PDFs' own partials (templates/pathway/partials/pdf_body.html, sheet_body.html), filled by
+guidelines.pathway_view.pathway_view. The whole packet is one WeasyPrint document: page numbers run
+through it and the contents page names the page each case starts on.
 """
 
 from __future__ import annotations
@@ -13,16 +13,26 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
+from cases.models import Case
 from guidelines.engine import ENGINE_VERSION
-from guidelines.pathway_view import pathway_case, pathway_view
-from guidelines.pdf import pathway_pdf_html, render_document
-from meetings.models import AgendaItem, Meeting, MeetingPacket, PacketStatus, worker_lost_message
+from guidelines.pathway_view import PathwayView, pathway_case, pathway_view
+from guidelines.pdf import pdf_bytes, render_document
+from guidelines.sheet import sheet_view
+from meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingPacket,
+    PacketKind,
+    PacketStatus,
+    worker_lost_message,
+)
 from meetings.panel import panel_warnings
 from nanets.users import User, person_name
 
@@ -33,6 +43,18 @@ class Slot:
 
     item: AgendaItem
     starts_at: datetime | None
+
+
+def next_agenda_question(case: Case) -> str | None:
+    """The question the case's next meeting (today or later) has on its agenda, if it is on one."""
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    item = (
+        AgendaItem.objects.filter(case=case, meeting__starts_at__gte=start_of_today)
+        .order_by("meeting__starts_at", "meeting_id")
+        .only("board_question")
+        .first()
+    )
+    return item.board_question if item else None
 
 
 def agenda_for_packet(meeting: Meeting) -> list[AgendaItem]:
@@ -99,6 +121,47 @@ def packet_view(packet: MeetingPacket | None, fingerprint: str, now: datetime | 
     return PacketView("ready" if packet.fingerprint == fingerprint else "stale", packet)
 
 
+@dataclass(frozen=True)
+class KindPanel:
+    """One kind of packet on the panel: its code, its name and its state."""
+
+    kind: str
+    label: str
+    view: PacketView
+
+    @property
+    def is_sheets(self) -> bool:
+        """The board sheets' packet (its buttons name their kind)."""
+        return self.kind == PacketKind.SHEETS
+
+
+@dataclass(frozen=True)
+class PacketPanel:
+    """Both packets of a meeting (full summaries, board sheets) as the packet panel shows them."""
+
+    kinds: tuple[KindPanel, ...]
+
+    @property
+    def polling(self) -> bool:
+        """The panel polls while either packet is on its way."""
+        return any(kind.view.polling for kind in self.kinds)
+
+    def view(self, kind: str) -> PacketView:
+        """The state of one kind's packet."""
+        return next(panel.view for panel in self.kinds if panel.kind == kind)
+
+
+def packet_panel(meeting: Meeting, fingerprint: str, now: datetime | None = None) -> PacketPanel:
+    """The meeting's packets of every kind (one query, without their files)."""
+    packets = {packet.kind: packet for packet in meeting.packets.defer("pdf")}
+    return PacketPanel(
+        tuple(
+            KindPanel(kind.value, kind.label, packet_view(packets.get(kind.value), fingerprint, now))
+            for kind in PacketKind
+        )
+    )
+
+
 def later(start: datetime | None, minutes: int) -> datetime | None:
     """start plus minutes; None past the last representable time (a meeting dated 9999-12-31)."""
     try:
@@ -123,9 +186,17 @@ def file_name(kind: str, meeting: Meeting) -> str:
     return f"meeting-{kind}-{board}-{timezone.localtime(meeting.starts_at):%Y-%m-%d}.pdf"
 
 
-def case_summary_html(item: AgendaItem, user: User, *, now: datetime) -> str:
-    """One agenda case's pathway summary as HTML: the per-case PDF template with the agenda's question."""
-    # The board answers the agenda's question at this meeting; in memory only, never saved.
+@dataclass(frozen=True)
+class PacketCase:
+    """One agenda case of the packet: its pathway view and its part of the packet as HTML."""
+
+    item: AgendaItem
+    view: PathwayView
+    html: SafeString
+
+
+def packet_case(item: AgendaItem, user: User, *, kind: str, now: datetime) -> PacketCase:
+    """An agenda case's summary or sheet with the agenda's question (in memory only, never saved)."""
     view = pathway_view(
         pathway_case(item.case_id),
         user=user,
@@ -133,20 +204,52 @@ def case_summary_html(item: AgendaItem, user: User, *, now: datetime) -> str:
         now=now,
         board_question=item.board_question,
     )
-    return pathway_pdf_html(view)
+    if kind == PacketKind.SHEETS:
+        html = render_to_string("pathway/partials/sheet_body.html", {"sheet": sheet_view(view), "view": view})
+    else:
+        html = render_to_string("pathway/partials/pdf_body.html", {"view": view})
+    # The partials were written for a document of their own: their ids repeat from case to case.
+    return PacketCase(item, view, mark_safe(scope_ids(html, f"case-{item.pk}")))  # noqa: S308
 
 
-def cover_html(meeting: Meeting, items: list[AgendaItem], user: User, *, now: datetime) -> str:
-    """The packet's cover: the meeting, who attends, panel warnings and the agenda with start times."""
+# The attributes that define or name an element id in the per-case partials and their pictures.
+ID_ATTRIBUTES = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby|for)=")([^"]*)(")')
+ID_LINKS = re.compile(r'(href="#|url\(#)([^")\s]+)')
+
+
+def scope_ids(html: str, prefix: str) -> str:
+    """One case's HTML with every id (and every reference to one) prefixed, unique within the packet."""
+
+    def scoped(match: re.Match[str]) -> str:
+        names = " ".join(f"{prefix}-{name}" for name in match.group(2).split())
+        return f"{match.group(1)}{names}{match.group(3)}"
+
+    html = ID_ATTRIBUTES.sub(scoped, html)
+    return ID_LINKS.sub(lambda match: f"{match.group(1)}{prefix}-{match.group(2)}", html)
+
+
+def packet_html(
+    meeting: Meeting,
+    items: list[AgendaItem],
+    cases: list[PacketCase],
+    user: User,
+    *,
+    kind: str,
+    now: datetime,
+) -> str:
+    """The whole packet as one printable document: cover with the agenda, contents, every case."""
     attendees = list(meeting.attendees.all())
     total = sum(item.expected_minutes for item in items)
     return render_to_string(
         "meetings/pdf/packet.html",
         {
             "meeting": meeting,
+            "kind": kind,
+            "kind_label": PacketKind(kind).label,
             "attendees": attendees,
             "warnings": panel_warnings(attendees, items),
             "slots": schedule(meeting, items),
+            "cases": cases,
             "total_minutes": total,
             "ends_at": later(meeting.starts_at, total),
             "generated_by": person_name(user),
@@ -157,7 +260,11 @@ def cover_html(meeting: Meeting, items: list[AgendaItem], user: User, *, now: da
 
 
 def render_packet(
-    meeting_id: int, user: User, on_progress: Callable[[int, int], object] | None = None
+    meeting_id: int,
+    user: User,
+    on_progress: Callable[[int, int], object] | None = None,
+    *,
+    kind: str = PacketKind.SUMMARIES,
 ) -> tuple[bytes, str]:
     """The packet PDF and the fingerprint of what it shows; on_progress(done, total) after each case."""
     now = timezone.localtime()
@@ -167,12 +274,16 @@ def render_packet(
     fingerprint = packet_fingerprint(meeting, items)
     report = on_progress or (lambda done, total: None)
     report(0, len(items))
-    documents = [render_document(cover_html(meeting, items, user, now=now))]
+    cases = []
     for done, item in enumerate(items, 1):
-        documents.append(render_document(case_summary_html(item, user, now=now)))
+        cases.append(packet_case(item, user, kind=kind, now=now))
         report(done, len(items))
-    pages = [page for document in documents for page in document.pages]
-    return documents[0].copy(pages).write_pdf(), fingerprint
+    # One WeasyPrint document, so that "Page X of Y" runs through the packet and the contents can
+    # name each case's first page (target-counter). Its layout takes most of the time: each page
+    # laid out reports again, which renews the worker's lease (meetings.tasks).
+    html = packet_html(meeting, items, cases, user, kind=kind, now=now)
+    document = render_document(html, on_page=lambda: report(len(items), len(items)))
+    return pdf_bytes(document), fingerprint
 
 
 def render_minutes(meeting: Meeting, user: User) -> bytes:
@@ -194,6 +305,4 @@ def render_minutes(meeting: Meeting, user: User) -> bytes:
             "engine_version": ENGINE_VERSION,
         },
     )
-    # WeasyPrint is untyped; write_pdf() without a target returns the PDF as bytes.
-    pdf: bytes = render_document(html).write_pdf()
-    return pdf
+    return pdf_bytes(render_document(html))

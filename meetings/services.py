@@ -28,6 +28,7 @@ from meetings.models import (
     Decision,
     Meeting,
     MeetingPacket,
+    PacketKind,
     PacketStatus,
     lease_deadline,
     worker_lost_message,
@@ -308,8 +309,8 @@ def fail_lost_packets(*, now: datetime.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def request_packet(*, user: User, meeting_id: int) -> MeetingPacket:
-    """Queue a fresh meeting packet, unless one for the same content is already on its way."""
+def request_packet(*, user: User, meeting_id: int, kind: str = PacketKind.SUMMARIES) -> MeetingPacket:
+    """Queue a fresh meeting packet of a kind, unless one for the same content is already on its way."""
     from meetings.packet import agenda_for_packet, packet_fingerprint
     from meetings.tasks import generate_meeting_packet
 
@@ -317,7 +318,7 @@ def request_packet(*, user: User, meeting_id: int) -> MeetingPacket:
     fail_lost_packets()
     items = agenda_for_packet(meeting)
     fingerprint = packet_fingerprint(meeting, items)
-    packet = MeetingPacket.objects.defer("pdf").filter(meeting=meeting).first()
+    packet = MeetingPacket.objects.defer("pdf").filter(meeting=meeting, kind=kind).first()
     # A packet still queued after the hint's wait is queued again (its old task, if a worker ever takes it,
     # finds a newer generation and does nothing): asking again is never a no-op for a lost task.
     if (
@@ -328,7 +329,7 @@ def request_packet(*, user: User, meeting_id: int) -> MeetingPacket:
     ):
         return packet
     if packet is None:
-        packet = MeetingPacket(meeting=meeting)
+        packet = MeetingPacket(meeting=meeting, kind=PacketKind(kind))
     packet.generation += 1
     packet.status = PacketStatus.QUEUED
     packet.fingerprint = fingerprint

@@ -48,7 +48,7 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
         current.update(cases_done=done, cases_total=total, heartbeat_at=timezone.now())
 
     try:
-        content, fingerprint = render_packet(packet.meeting_id, requester, progress)
+        content, fingerprint = render_packet(packet.meeting_id, requester, progress, kind=packet.kind)
     except Exception as error:
         current.update(status=PacketStatus.FAILED, error=failure_message(error))
         # Re-raised without its cause or message, which may hold patient data: the worker logs

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -16,18 +16,32 @@ from django.views.decorators.http import require_POST
 from cases import audit
 from cases.models import AccessEvent, Case
 from meetings import services
-from meetings.models import Meeting, MeetingPacket
-from meetings.packet import agenda_for_packet, file_name, packet_fingerprint, packet_view, render_minutes
+from meetings.models import Meeting, MeetingPacket, PacketKind
+from meetings.packet import agenda_for_packet, file_name, packet_fingerprint, packet_panel, render_minutes
 from meetings.views.meeting import TEMPLATE
 from nanets.http import HtmxHttpRequest
 from nanets.middleware import passive
 
 
 def packet_context(pk: int) -> dict[str, Any]:
-    """The meeting and its packet's state (the packet panel's context), without loading the file."""
-    meeting = get_object_or_404(Meeting.objects.select_related("packet").defer("packet__pdf"), pk=pk)
+    """The meeting and its packets' states (the packet panel's context), without loading the files."""
+    meeting = get_object_or_404(Meeting, pk=pk)
     fingerprint = packet_fingerprint(meeting, agenda_for_packet(meeting))
-    return {"meeting": meeting, "packet": packet_view(getattr(meeting, "packet", None), fingerprint)}
+    return {"meeting": meeting, "packets": packet_panel(meeting, fingerprint)}
+
+
+def packet_kind(value: str | None) -> PacketKind:
+    """The packet kind a request names (full summaries when it names none); 404 for an unknown one."""
+    if not value:
+        return PacketKind.SUMMARIES
+    if value not in PacketKind.values:
+        raise Http404("No such packet kind.")
+    return PacketKind(value)
+
+
+def packet_file_name(kind: PacketKind, meeting: Meeting) -> str:
+    """meeting-packet-… for the full summaries, meeting-sheets-… for the board sheets."""
+    return file_name("packet" if kind == PacketKind.SUMMARIES else "sheets", meeting)
 
 
 def _agenda_cases(meeting: Meeting) -> list[Case]:
@@ -49,10 +63,11 @@ def _pdf_response(content: bytes, name: str, request: HtmxHttpRequest) -> HttpRe
 def packet_request(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     """Start generating the packet in the background; htmx gets the panel, which then polls."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    services.request_packet(user=request.user, meeting_id=meeting.pk)
+    kind = packet_kind(request.POST.get("kind"))
+    services.request_packet(user=request.user, meeting_id=meeting.pk, kind=kind)
     if request.htmx:
         return render(request, f"{TEMPLATE}#packet", packet_context(pk))
-    messages.info(request, "The meeting packet is being generated.")
+    messages.info(request, f"The meeting packet ({kind.label.lower()}) is being generated.")
     return redirect(reverse("meetings:detail", args=[pk]) + "#packet")
 
 
@@ -67,9 +82,13 @@ def packet_status(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @permission_required("meetings.view_meetingpacket", raise_exception=True)
 def packet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    """The packet when it matches the agenda; otherwise back to the meeting page (a GET starts nothing)."""
+    """The packet (?kind=sheets: board sheets) when it matches the agenda; else back to the meeting page.
+
+    A GET starts nothing.
+    """
+    kind = packet_kind(request.GET.get("kind"))
     context = packet_context(pk)
-    meeting, view = context["meeting"], context["packet"]
+    meeting, view = context["meeting"], context["packets"].view(kind)
     if view.state == "ready":
         # A ready packet holds its file: the task stores both at once (meetings.tasks).
         content = cast(
@@ -78,7 +97,7 @@ def packet_pdf(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         audit.record_reads(
             user=request.user, action=AccessEvent.Action.DOWNLOAD_PACKET, cases=_agenda_cases(meeting)
         )
-        return _pdf_response(bytes(content), file_name("packet", meeting), request)
+        return _pdf_response(bytes(content), packet_file_name(kind, meeting), request)
     if view.state == "failed":
         messages.error(request, "The packet could not be generated; see the message below.")
     elif view.polling:

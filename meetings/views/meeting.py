@@ -23,7 +23,7 @@ from cases.services import StaleEdit
 from meetings import services
 from meetings.forms import AddCaseForm, AgendaItemForm, AttendeeForm, MeetingForm
 from meetings.models import Meeting
-from meetings.packet import later, packet_fingerprint, packet_view, schedule
+from meetings.packet import later, packet_fingerprint, packet_panel, schedule
 from meetings.panel import panel_warnings
 from nanets.http import HtmxHttpRequest
 
@@ -103,7 +103,7 @@ def kept(form: FormT, conflict: StaleEdit) -> FormT:
 
 def meeting_context(request: HtmxHttpRequest, pk: int, **forms: Any) -> dict[str, Any]:
     """Everything the meeting page and its partials show, in a fixed number of queries."""
-    meeting = get_object_or_404(Meeting.objects.select_related("packet").defer("packet__pdf"), pk=pk)
+    meeting = get_object_or_404(Meeting.objects, pk=pk)
     attendees = list(meeting.attendees.all())
     items = list(
         meeting.agenda_items.select_related("case__patient", "decision__responsible_clinician").order_by(
@@ -138,7 +138,7 @@ def meeting_context(request: HtmxHttpRequest, pk: int, **forms: Any) -> dict[str
         "ends_at": later(meeting.starts_at, total),
         "decided_count": sum(1 for item in items if hasattr(item, "decision")),
         "warnings": panel_warnings(attendees, items),
-        "packet": packet_view(getattr(meeting, "packet", None), packet_fingerprint(meeting, items)),
+        "packets": packet_panel(meeting, packet_fingerprint(meeting, items)),
         "attendee_form": AttendeeForm(prefix="attendee"),
         "add_case_form": AddCaseForm(ready_cases=ready_cases, prefix="add"),
     }

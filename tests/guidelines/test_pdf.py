@@ -8,8 +8,16 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from guidelines.engine import ENGINE_VERSION, GUIDELINE
 from guidelines.labels import show_date
-from guidelines.pdf import PDF_BASE_URL, StaticFilesOnlyFetcher, static_file_for
+from guidelines.pdf import (
+    CONFIDENTIAL,
+    PDF_BASE_URL,
+    StaticFilesOnlyFetcher,
+    pdf_bytes,
+    render_document,
+    static_file_for,
+)
 from tests.factories import CaseFactory, PathologyReportFactory
 from tests.guidelines.conftest import pdf_pages, squeeze, view_of
 
@@ -99,7 +107,7 @@ def test_fetcher_serves_static_files_from_disk():
     path = static_file_for(f"{PDF_BASE_URL}static/css/print.css")
     assert path is not None and path.name == "print.css"
     response = StaticFilesOnlyFetcher().fetch(f"{PDF_BASE_URL}static/css/print.css")
-    assert b"counter(pages)" in response.read()
+    assert b"string-set: patient" in response.read()
     assert response.content_type == "text/css"
 
 
@@ -121,3 +129,28 @@ def test_fetcher_refuses_everything_else(url):
     assert static_file_for(url) is None
     with pytest.raises(ValueError):
         StaticFilesOnlyFetcher().fetch(url)
+
+
+def assert_every_page_carries_the_footer(content: bytes) -> None:
+    """Each page names the confidentiality, the guideline and engine versions and Page X of Y; tagged."""
+    pages = pdf_pages(content)
+    for number, text in enumerate(pages, 1):
+        assert CONFIDENTIAL in text, number
+        assert squeeze(GUIDELINE) in text and f"engine {ENGINE_VERSION}" in text, number
+        assert f"Page {number} of {len(pages)}" in text, number
+    catalog = PdfReader(io.BytesIO(content)).trailer["/Root"]
+    assert "/StructTreeRoot" in catalog and catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "en"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+
+
+def test_every_page_of_the_pathway_pdf_carries_the_footer_and_the_pdf_is_tagged(clinician_client, demo_cases):
+    content = pdf(clinician_client, demo_cases["P07"]).content
+    assert len(pdf_pages(content)) > 1
+    assert_every_page_carries_the_footer(content)
+    assert PdfReader(io.BytesIO(content)).metadata.title == "Pathway summary · DEMO-0007"
+
+
+def test_a_template_without_any_footer_still_gets_it():
+    html = '<html lang="en"><head><title>Bare</title></head><body><p>Nothing else</p></body></html>'
+    assert_every_page_carries_the_footer(pdf_bytes(render_document(html)))

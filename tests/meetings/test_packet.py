@@ -78,7 +78,7 @@ def test_the_packet_holds_cover_agenda_and_every_case_in_agenda_order(coordinato
         )
         end = starts[index + 1] if index + 1 < len(starts) else len(pages)
         assert all(f"MRN {mrn}" in text for text in pages[start:end])
-    assert sum("Page 1 of" in text for text in pages) == len(patients) + 1  # each part numbers its pages
+    assert all(f"Page {number} of {len(pages)}" in text for number, text in enumerate(pages, 1))
 
     outline = [
         entry.title
@@ -107,10 +107,10 @@ def test_the_packet_asks_the_agendas_question(coordinator_client, coordinator, m
 def test_a_failed_render_is_reported_not_hidden_and_never_logs_patient_data(
     coordinator_client, meeting, monkeypatch, caplog
 ):
-    def unrenderable(item, user, *, now):
+    def unrenderable(item, user, *, kind, now):
         raise RuntimeError(f"cannot lay out {item.case.patient.family_name} {item.case.patient.mrn}")
 
-    monkeypatch.setattr("meetings.packet.case_summary_html", unrenderable)
+    monkeypatch.setattr("meetings.packet.packet_case", unrenderable)
     with caplog.at_level(logging.DEBUG):
         response = request_packet(coordinator_client, meeting)
 
@@ -301,7 +301,7 @@ def test_a_worker_stopped_mid_packet_fails_it_cleanly(coordinator, meeting, monk
     assert failed.status == "failed" and "worker was stopped" in failed.error
 
 
-def test_each_case_renews_the_lease(coordinator, meeting, monkeypatch):
+def test_each_case_and_each_page_laid_out_renews_the_lease(coordinator, meeting, monkeypatch):
     beats = []
     real_update = MeetingPacket.objects.none().update.__func__
 
@@ -313,4 +313,6 @@ def test_each_case_renews_the_lease(coordinator, meeting, monkeypatch):
     monkeypatch.setattr(type(MeetingPacket.objects.none()), "update", recording_update)
     services.request_packet(user=coordinator, meeting_id=meeting.pk)
     assert MeetingPacket.objects.get().status == "ready"
-    assert beats == [0, 0, 1, 2, 3]  # claimed, started, then after each of the three cases
+    # Claimed, started, after each of the three cases, then after each page laid out (the packet is
+    # laid out once all cases are read).
+    assert beats[:5] == [0, 0, 1, 2, 3] and len(beats) > 5 and set(beats[5:]) == {3}

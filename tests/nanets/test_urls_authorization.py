@@ -34,6 +34,7 @@ POLICY = {
     "cases:history": ALL,
     "guidelines:pathway": ALL,
     "guidelines:pathway_pdf": ALL,
+    "guidelines:sheet_pdf": ALL,
     "cases:new": EDITORS,
     "cases:workup": EDITORS,
     "cases:workup_validate": EDITORS,
@@ -111,6 +112,7 @@ def no_pdf_rendering(monkeypatch):
     """Access is decided before any PDF is drawn; skipping WeasyPrint keeps 260 requests fast."""
     stub = b"%PDF-1.7 access-test stub"
     monkeypatch.setattr("guidelines.views.render_pathway_pdf", lambda view, request: stub)
+    monkeypatch.setattr("guidelines.views.render_sheet_pdf", lambda sheet, paper: stub)
     monkeypatch.setattr("meetings.views.documents.render_minutes", lambda meeting, user: stub)
     monkeypatch.setattr("meetings.tasks.render_packet", lambda *args, **kwargs: (stub, "stub"))
     monkeypatch.setattr(
