@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0004_meeting_window_bounded_text'),
+        ('meetings', '0005_quality_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
