@@ -228,8 +228,8 @@ class Decision(Authored):
 class MeetingPacket(models.Model):
     """The meeting's PDF packet, rendered in the background (django-tasks) into the "packets" storage.
 
-    Not an Authored record: it is derived from the agenda and regenerated at will, and a change
-    history would copy the whole PDF on every save.
+    Not an Authored record: it is derived from the agenda and regenerated at will, so a change
+    history of it would record nothing worth keeping.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packets")
