@@ -77,7 +77,7 @@ def packet_end_to_end(
             raise RuntimeError(f"Requesting the packet answered {status}.")
         packet = None
         while time.perf_counter() - began < timeout:
-            packet = MeetingPacket.objects.defer("pdf").filter(meeting_id=meeting_id).first()
+            packet = MeetingPacket.objects.filter(meeting_id=meeting_id).first()
             if packet is not None and packet.status in (PacketStatus.READY, PacketStatus.FAILED):
                 break
             time.sleep(0.1)
@@ -97,8 +97,11 @@ def _pages(packet_id: int) -> int | None:
         from pypdf import PdfReader
     except ImportError:  # pragma: no cover
         return None
-    content = MeetingPacket.objects.values_list("pdf", flat=True).get(pk=packet_id)
-    return len(PdfReader(io.BytesIO(bytes(content))).pages) if content else None
+    packet = MeetingPacket.objects.get(pk=packet_id)
+    if not packet.file.name:
+        return None
+    with packet.file.open("rb") as handle:
+        return len(PdfReader(io.BytesIO(handle.read())).pages)
 
 
 def median(values: list[float]) -> float:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.models.records import Authored
 from cases.models.text import BOARD_QUESTION_LENGTH, DECISION_TEXT_LENGTH, name_text
+from meetings.storage import packet_storage, packet_upload_to
 
 DEFAULT_EXPECTED_MINUTES = 5
 MAX_EXPECTED_MINUTES = 60
@@ -225,10 +226,10 @@ class Decision(Authored):
 
 
 class MeetingPacket(models.Model):
-    """The meeting's PDF packet, rendered in the background (django-tasks) and kept in the database.
+    """The meeting's PDF packet, rendered in the background (django-tasks) into the "packets" storage.
 
-    Not an Authored record: it is derived from the agenda and regenerated at will, and a change
-    history would copy the whole PDF on every save.
+    Not an Authored record: it is derived from the agenda and regenerated at will, so a change
+    history of it would record nothing worth keeping.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packets")
@@ -241,8 +242,11 @@ class MeetingPacket(models.Model):
     cases_done = models.PositiveSmallIntegerField(default=0)
     cases_total = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
-    # In the database: no file storage to configure, back up or protect separately.
-    pdf = models.BinaryField(null=True, editable=False)
+    # The PDF itself is a private file (meetings.storage), served only by the audited packet view: the
+    # database stays small, and S3-compatible storage is a setting. Empty until the first render is stored.
+    file = models.FileField(
+        upload_to=packet_upload_to, storage=packet_storage, max_length=200, blank=True, editable=False
+    )
     task_id = models.CharField(max_length=64, blank=True)
     requested_at = models.DateTimeField(null=True)
     # Renewed by the running render after every case: a lease older than PACKET_LEASE_SECONDS means

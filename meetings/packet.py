@@ -153,7 +153,7 @@ class PacketPanel:
 
 def packet_panel(meeting: Meeting, fingerprint: str, now: datetime | None = None) -> PacketPanel:
     """The meeting's packets of every kind (one query, without their files)."""
-    packets = {packet.kind: packet for packet in meeting.packets.defer("pdf")}
+    packets = {packet.kind: packet for packet in meeting.packets.all()}
     return PacketPanel(
         tuple(
             KindPanel(kind.value, kind.label, packet_view(packets.get(kind.value), fingerprint, now))

@@ -318,7 +318,7 @@ def request_packet(*, user: User, meeting_id: int, kind: str = PacketKind.SUMMAR
     fail_lost_packets()
     items = agenda_for_packet(meeting)
     fingerprint = packet_fingerprint(meeting, items)
-    packet = MeetingPacket.objects.defer("pdf").filter(meeting=meeting, kind=kind).first()
+    packet = MeetingPacket.objects.filter(meeting=meeting, kind=kind).first()
     # A packet still queued after the hint's wait is queued again (its old task, if a worker ever takes it,
     # finds a newer generation and does nothing): asking again is never a no-op for a lost task.
     if (
@@ -351,4 +351,4 @@ def request_packet(*, user: User, meeting_id: int, kind: str = PacketKind.SUMMAR
     # tests runs the task right here.)
     result = generate_meeting_packet.enqueue(packet.pk, packet.generation)
     MeetingPacket.objects.filter(pk=packet.pk, generation=packet.generation).update(task_id=str(result.id))
-    return MeetingPacket.objects.defer("pdf").get(pk=packet.pk)
+    return MeetingPacket.objects.get(pk=packet.pk)

@@ -250,6 +250,51 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed file names need `collectstatic`, which production runs at deploy
 # time. The dev server and the tests serve straight from the source folders instead.
 STATIC_MANIFEST = env_bool("STATIC_MANIFEST", default=not DEBUG and not RUNNING_TESTS)
+# Meeting packets hold patient data: private files, read only through the audited packet view
+# (meetings.views.documents.packet_pdf), never under a URL that a web server serves by itself.
+# PACKET_STORAGE=filesystem (default): a directory of their own, outside the static files.
+# PACKET_STORAGE=s3: an S3-compatible bucket (needs django-storages[s3]; docs/deployment.md).
+PRIVATE_FILES_ROOT = Path(os.environ.get("PRIVATE_FILES_ROOT", "") or BASE_DIR / "private-files").resolve()
+if any(
+    PRIVATE_FILES_ROOT.is_relative_to(Path(served).resolve()) for served in [STATIC_ROOT, *STATICFILES_DIRS]
+):
+    raise ImproperlyConfigured(
+        "PRIVATE_FILES_ROOT must not be inside the static files, which are served publicly."
+    )
+PACKET_STORAGE = os.environ.get("PACKET_STORAGE", "filesystem")
+PACKET_STORAGE_CONFIG: dict[str, object]
+if PACKET_STORAGE == "filesystem":
+    PACKET_STORAGE_CONFIG = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Owner-only files: the app server and the task worker run as the same system user.
+        "OPTIONS": {
+            "location": PRIVATE_FILES_ROOT,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+elif PACKET_STORAGE == "s3":
+    if not os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+        raise ImproperlyConfigured("PACKET_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    # Credentials are not settings: django-storages and boto3 read AWS_ACCESS_KEY_ID and
+    # AWS_SECRET_ACCESS_KEY (or an instance role) from the environment themselves.
+    PACKET_STORAGE_CONFIG = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", "packets"),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # Private objects, never overwritten; the app never hands out their URLs.
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    raise ImproperlyConfigured('PACKET_STORAGE must be "filesystem" or "s3".')
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -259,6 +304,7 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
+    "packets": PACKET_STORAGE_CONFIG,
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -62,8 +62,9 @@ def contents(pages: list[str], meeting) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("kind", ["summaries", "sheets"])
 def test_the_contents_page_gives_the_page_each_case_starts_on(coordinator_client, meeting, kind):
     response = packet_pdf(coordinator_client, meeting, kind)
-    pages = pdf_pages(response.content)
-    assert_every_page_carries_the_footer(response.content)  # Page X of Y runs through the packet
+    content = b"".join(response.streaming_content)  # streamed from the packet storage
+    pages = pdf_pages(content)
+    assert_every_page_carries_the_footer(content)  # Page X of Y runs through the packet
     starts = contents(pages, meeting)
     assert [mrn for mrn, _ in starts] == ["DEMO-0012", "DEMO-0001", "DEMO-0002", "DEMO-0007", "DEMO-0009"]
     assert starts[0][1] == 3  # cover, contents, then the first case

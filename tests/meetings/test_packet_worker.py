@@ -36,6 +36,7 @@ def database(tmp_path):
         DEBUG="1",
         ALLOWED_HOSTS="testserver",
         PACKET_LEASE_SECONDS=str(LEASE_SECONDS),
+        PRIVATE_FILES_ROOT=str(tmp_path / "private-files"),
         LOG_LEVEL="INFO",
     )
     for command in (["migrate", "--no-input"], ["seed_demo"]):
@@ -77,7 +78,7 @@ def packet_row(path: Path) -> dict:
     with sqlite3.connect(path, timeout=30) as db:
         db.row_factory = sqlite3.Row
         row = db.execute(
-            "SELECT status, generation, cases_done, cases_total, task_id, pdf IS NOT NULL AS has_pdf"
+            "SELECT status, generation, cases_done, cases_total, task_id, file != '' AS has_pdf"
             " FROM meetings_meetingpacket"
         ).fetchone()
     return dict(row) if row else {}
