@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> None:
             results[name] = (time.process_time() - start) / args.requests * 1000
         base = results["healthz"]
         for name, cpu in results.items():
-            first, again = queries[name]
-            print(f"{name:8} {cpu:7.2f} ms CPU/request  ({cpu / base:4.1f}x)  queries {first}, then {again}")
+            built, served = queries[name]
+            print(f"{name:8} {cpu:7.2f} ms CPU/request  ({cpu / base:4.1f}x)  queries {built}, then {served}")
         if args.profile:
             from pyinstrument import Profiler
 
