@@ -1,6 +1,6 @@
 """In-process CPU per request of /healthz, the case page and the pathway page (a logged-in clinician).
 
-    .venv/bin/python -m bench.pagecpu [--requests 50] [--profile pathway]
+    .venv/bin/python -m bench.pagecpu [--requests 50] [--profile pathway] [--permission-cache 300]
 
 A throwaway SQLite database in a temporary directory, the demo cases, then N requests of each page
 through Django's test client, timed with time.process_time; --profile prints a pyinstrument tree.
@@ -21,11 +21,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.pagecpu")
     parser.add_argument("--requests", type=int, default=50)
     parser.add_argument("--profile", choices=["case", "pathway"], default=None)
+    parser.add_argument(
+        "--permission-cache", type=int, default=0, help="PERMISSION_CACHE_SECONDS, as with a shared cache"
+    )
     args = parser.parse_args(argv)
     directory = tempfile.mkdtemp(prefix="pagecpu-")
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(directory) / 'db.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nanets.settings")
     os.environ["STATIC_MANIFEST"] = "0"
+    os.environ["PERMISSION_CACHE_SECONDS"] = str(args.permission_cache)
     os.environ.setdefault("SECRET_KEY", "pagecpu-throwaway-key-" + "x" * 40)
     import django
 

@@ -1,9 +1,9 @@
 """A case's fingerprint: one query whose answer changes whenever anything its pages derive from changes.
 
-The case and patient rows (versions, last changes), every kind of finding (how many, the latest change)
-and whatever other apps register (meetings: the board's latest decision), so that a page cached under
-the fingerprint is never served after an edit. meetings registers its part in its AppConfig.ready(), so cases
-never imports it.
+The case and patient rows (versions, last changes), the responsible clinician's name, every kind of
+finding (how many, the latest change) and whatever other apps register (meetings: the board's latest
+decision and its meeting), so that a page cached under the fingerprint is never served after an edit.
+meetings registers its part in its AppConfig.ready(), so cases never imports it.
 """
 
 from __future__ import annotations
@@ -59,6 +59,17 @@ def _finding_parts() -> dict[str, BaseExpression]:
     return parts
 
 
+# The case's and patient's last change, and the responsible clinician's name as the pages show it.
+CASE_COLUMNS = (
+    "version",
+    "updated_at",
+    "patient__version",
+    "patient__updated_at",
+    "responsible_clinician_id",
+    "responsible_clinician__first_name",
+    "responsible_clinician__last_name",
+    "responsible_clinician__username",
+)
 # The case id the statement is compiled with, replaced by the real one on every call.
 _PLACEHOLDER = -7_301_029_411
 
@@ -74,9 +85,7 @@ def _statement(alias: str, sources: tuple[FingerprintSource, ...]) -> tuple[str,
         .filter(pk=_PLACEHOLDER)
         .order_by()
         .annotate(**parts)
-        .values_list(
-            "pk", "patient_id", "version", "updated_at", "patient__version", "patient__updated_at", *parts
-        )
+        .values_list("pk", "patient_id", *CASE_COLUMNS, *parts)
     )
     sql, params = query.query.sql_with_params()
     return sql, tuple(params)

@@ -42,6 +42,10 @@ def decision_fingerprint() -> dict[str, BaseExpression]:
     return {
         "decisions": Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0),
         "decision_changed": Subquery(rows.annotate(at=Max("updated_at")).values("at")),
+        # The page names the decision by its meeting ("Board, 2026-03-04"): a renamed or moved meeting too.
+        "decision_meeting_changed": Subquery(
+            rows.annotate(at=Max("agenda_item__meeting__updated_at")).values("at")
+        ),
     }
 
 

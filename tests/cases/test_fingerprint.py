@@ -1,5 +1,7 @@
 """A case's fingerprint: one query, changed by every edit of what its pages show and by no other case's."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 
@@ -7,7 +9,13 @@ from cases import pathway as case_pathway
 from cases.facts import with_record
 from cases.fingerprint import cached_pathway_for_case, case_fingerprint
 from cases.models import Case
-from tests.factories import CaseFactory, ImagingStudyFactory, PathologyReportFactory, StagingAssessmentFactory
+from tests.factories import (
+    CaseFactory,
+    ImagingStudyFactory,
+    PathologyReportFactory,
+    StagingAssessmentFactory,
+    UserFactory,
+)
 from tests.meetings.factories import AgendaItemFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +79,18 @@ def change_decision(case: Case) -> None:
     decision.save()
 
 
+def rename_clinician(case: Case) -> None:
+    clinician = case.responsible_clinician
+    clinician.last_name = "Renamed"
+    clinician.save()
+
+
 @pytest.mark.parametrize(
-    "edit", [add_finding, change_finding, remove_finding, change_case, change_patient, decide]
+    "edit",
+    [add_finding, change_finding, remove_finding, change_case, change_patient, rename_clinician, decide],
 )
 def test_every_edit_changes_the_cases_fingerprint_and_no_other(edit):
-    case, other = CaseFactory(), CaseFactory()
+    case, other = CaseFactory(responsible_clinician=UserFactory()), CaseFactory()
     PathologyReportFactory(case=case)
     before, unchanged = digest(case), digest(other)
     edit(Case.objects.get(pk=case.pk))
@@ -83,11 +98,18 @@ def test_every_edit_changes_the_cases_fingerprint_and_no_other(edit):
     assert digest(other) == unchanged
 
 
-def test_a_corrected_decision_changes_the_fingerprint():
+def move_meeting(case: Case) -> None:
+    meeting = DecisionFactory._meta.model.objects.get(agenda_item__case=case).agenda_item.meeting
+    meeting.starts_at += datetime.timedelta(days=7)
+    meeting.save()
+
+
+@pytest.mark.parametrize("edit", [change_decision, move_meeting])
+def test_a_corrected_decision_or_its_moved_meeting_changes_the_fingerprint(edit):
     case = CaseFactory()
     decide(case)
     before = digest(case)
-    change_decision(case)
+    edit(case)
     assert digest(case) != before
 
 
