@@ -31,7 +31,9 @@ PACKET_BUDGET = 20.0  # seconds for 30 cases
 # assert the exact counts); these are the counts the pages make today, as ceilings.
 # The case list's 10th is the one insert of the access events of the rows it shows (the read trail); the
 # case and pathway pages read the board's latest decision ("changed since the board discussed version N");
-# the case page's 19th reads the board's comments on the case (with their authors).
+# the case page's 19th reads the board's comments on the case (with their authors). The pathway page's
+# first read of a case version (the one measured) adds one, its fingerprint (cases.fingerprint); every
+# later read serves the cached body: session, user, permissions (2), fingerprint, access event.
 QUERY_BUDGETS = {"case list": 10, "case page": 19, "pathway page": 17, "trivial page": 3}
 
 

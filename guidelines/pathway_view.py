@@ -67,7 +67,9 @@ class PathwayView:
 
 def pathway_case(case_id: int) -> Case:
     """The case with everything its pathway view reads, in a fixed number of queries (404 if none)."""
-    return get_object_or_404(with_record(Case.objects.select_related("responsible_clinician")), pk=case_id)
+    # The view model is kept in the shared cache (guidelines.cache): never with a password hash in it.
+    cases = Case.objects.select_related("responsible_clinician").defer("responsible_clinician__password")
+    return get_object_or_404(with_record(cases), pk=case_id)
 
 
 def age_on(born: date, today: date) -> int:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.expressions import BaseExpression
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.discussion import Discussion
@@ -31,6 +34,19 @@ DECISION_FIELDS = (
 
 def _meeting_label(item: AgendaItem) -> str:
     return f"{item.meeting.board_name}, {timezone.localtime(item.meeting.starts_at):%Y-%m-%d}"
+
+
+def decision_fingerprint() -> dict[str, BaseExpression]:
+    """The case's part of cases.fingerprint from the board: how many decisions, and the latest change."""
+    rows = Decision.objects.filter(agenda_item__case=OuterRef("pk")).order_by().values("agenda_item__case")
+    return {
+        "decisions": Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0),
+        "decision_changed": Subquery(rows.annotate(at=Max("updated_at")).values("at")),
+        # The page names the decision by its meeting ("Board, 2026-03-04"): a renamed or moved meeting too.
+        "decision_meeting_changed": Subquery(
+            rows.annotate(at=Max("agenda_item__meeting__updated_at")).values("at")
+        ),
+    }
 
 
 def decision_history(case: Case) -> list[HistoryEntry]:
