@@ -52,3 +52,13 @@ def user(db):
 def staff_user(db):
     """A staff user who may open the admin."""
     return UserFactory(username="staffer", is_staff=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: a cached page of one test's case never serves another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
