@@ -26,6 +26,7 @@ from cases.models import FINDING_MODELS, Case
 from cases.pathway import CasePathway, pathway_for_facts
 from guidelines.engine import ENGINE_VERSION
 from guidelines.engine.pathway import CONTRACT
+from nanets.release import release_digest
 
 # A source gives named expressions evaluated on the case's row (OuterRef("pk") is the case).
 FingerprintSource = Callable[[], Mapping[str, BaseExpression]]
@@ -110,7 +111,8 @@ def cached_pathway_for_case(case: Case) -> CasePathway:
     the engine's version: any edit that changes a fact misses, and one that changes none needs no run.
     """
     facts = facts_dict_for_case(case)
-    text = json.dumps([ENGINE_VERSION, CONTRACT, facts], sort_keys=True, default=str)
+    # The deployed code too: a rule fixed without bumping ENGINE_VERSION must not serve the old result.
+    text = json.dumps([ENGINE_VERSION, CONTRACT, release_digest(), facts], sort_keys=True, default=str)
     key = f"case-pathway:{hashlib.sha256(text.encode()).hexdigest()}"
     result: CasePathway | None = cache.get(key)
     if result is None:

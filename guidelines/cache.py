@@ -9,12 +9,8 @@ when, the navbar, the CSRF token; the one permission the body shows (links to th
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import date, datetime
-from functools import cache as once
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 from django.http import Http404, HttpRequest
@@ -23,9 +19,8 @@ from django.utils.safestring import mark_safe
 
 from cases.discussion import changed_since_discussion
 from cases.fingerprint import CaseFingerprint, case_fingerprint
-from guidelines.engine import ENGINE_VERSION
-from guidelines.engine.pathway import CONTRACT
 from guidelines.pathway_view import PathwayView, pathway_case, pathway_view
+from nanets.release import release_digest
 from nanets.users import person_name
 
 BODY_TEMPLATE = "pathway/partials/page_body.html"
@@ -35,15 +30,9 @@ TIMEOUT_SECONDS = 24 * 60 * 60
 BODY_PERMISSIONS = ("cases.change_case",)
 
 
-@once
 def code_version() -> str:
-    """The engine's version and contract and the pathway templates: a deploy never serves an old body."""
-    digest = hashlib.sha256(f"{ENGINE_VERSION}|{CONTRACT}".encode())
-    templates = Path(settings.BASE_DIR) / "templates"
-    for path in sorted((templates / "pathway").rglob("*.html")):
-        digest.update(path.read_bytes())
-    digest.update((templates / "cases" / "partials" / "changed_since_discussion.html").read_bytes())
-    return digest.hexdigest()[:16]
+    """The deployed code and templates (nanets.release): a deploy never serves a body of the old code."""
+    return release_digest()
 
 
 def fingerprint_or_404(case_id: int) -> CaseFingerprint:

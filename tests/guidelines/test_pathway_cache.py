@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import fingerprint as case_fingerprint_module
 from cases import pathway as case_pathway
 from cases import roles, services
 from cases.facts import with_record
@@ -195,3 +196,15 @@ def test_the_cached_view_model_pickles_without_the_clinicians_password_hash(user
     assert view.plan is not None
     assert user.password.encode() not in pickle.dumps(view)
     assert pickle.loads(pickle.dumps(view)).plan == view.plan  # noqa: S301 (our own bytes)
+
+
+def test_a_deploy_of_other_code_rebuilds_every_page(clinician_client, engine_runs, monkeypatch):
+    # A rule fixed without bumping ENGINE_VERSION: the deployed code's digest is in every key.
+    case = complete_case()
+    get(clinician_client, case)
+    get(clinician_client, case)
+    assert len(engine_runs) == 1
+    monkeypatch.setattr(pathway_cache, "release_digest", lambda: "another-release")
+    monkeypatch.setattr(case_fingerprint_module, "release_digest", lambda: "another-release")
+    get(clinician_client, case)
+    assert len(engine_runs) == 2
