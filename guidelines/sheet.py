@@ -15,7 +15,10 @@ from guidelines.pdf import pdf_bytes, render_document
 
 # What fits on one page under the classification and above the decision box, on A4 and Letter.
 MAX_OPTIONS = 6
-MAX_WORKUP = 6
+MAX_WORKUP = 5
+# Record warnings spelled out on the sheet (the rest are counted and named in the full summary).
+MAX_WARNINGS = 2
+MAX_WARNING_CHARACTERS = 160
 MAX_QUESTION_CHARACTERS = 240  # a question may hold 2000 (cases.models.text.BOARD_QUESTION_LENGTH)
 # ?paper= values of the sheet's URL and the CSS page size each one means.
 PAPER_SIZES = {"a4": "A4", "letter": "Letter"}
@@ -59,6 +62,10 @@ class SheetView:
     more_options: int
     workup: tuple[ItemView, ...]
     more_workup: int
+    # What the sheet cannot show in full but a board must not miss: the full summary has each.
+    warnings: tuple[str, ...] = ()
+    more_warnings: int = 0
+    not_recommended: int = 0
 
 
 def sheet_view(view: PathwayView) -> SheetView:
@@ -78,12 +85,16 @@ def sheet_view(view: PathwayView) -> SheetView:
         if item.status == status
     ]
     open_workup = [item for item in plan.items.workup if item.done_state != "done"]
+    warnings = [Truncator(warning.message).chars(MAX_WARNING_CHARACTERS) for warning in view.fact_warnings]
     return SheetView(
         view=view,
         options=tuple(offered[:MAX_OPTIONS]),
         more_options=max(0, len(offered) - MAX_OPTIONS),
         workup=tuple(open_workup[:MAX_WORKUP]),
         more_workup=max(0, len(open_workup) - MAX_WORKUP),
+        warnings=tuple(warnings[:MAX_WARNINGS]),
+        more_warnings=max(0, len(warnings) - MAX_WARNINGS),
+        not_recommended=len(plan.items.not_recommended),
     )
 
 

@@ -144,7 +144,7 @@ def test_the_fullest_sheet_still_fits_one_letter_page(demo_cases, user):
         for item in group.items
     ]
     workup = [item for view in views if view.plan for item in view.plan.items.workup]
-    longest_option = max(options, key=lambda option: len(option.item.text) + len(option.section))
+    longest_option = max(options, key=lambda option: len(option.item.text) + len(option.item.source))
     longest_workup = max(workup, key=lambda item: len(item.text))
     view = replace(views[0], board_question="Which option fits this patient's wishes? " * 60)
     full = sheet_view(view)
@@ -155,3 +155,29 @@ def test_the_fullest_sheet_still_fits_one_letter_page(demo_cases, user):
     content = render_sheet_pdf(fullest, paper="letter")
     pages = pdf_pages(content)
     assert len(pages) == 1 and "…and 9 more in the full summary" in pages[0]
+
+
+def test_every_option_cites_the_papers_section(demo_cases, user):
+    view = view_of(demo_cases["P07"].pk, user)
+    shown = sheet_view(view)
+    (text,) = pdf_pages(render_sheet_pdf(shown))
+    assert shown.options
+    for option in shown.options:
+        assert squeeze(option.item.source[:60]) in squeeze(text)
+
+
+def test_record_warnings_and_advice_against_are_not_hidden(demo_cases, user):
+    view = view_of(demo_cases["P07"].pk, user)
+    shown = replace(sheet_view(view), warnings=("Liver-dominant disease, but no liver metastasis is recorded.",))
+    shown = replace(shown, more_warnings=1, not_recommended=3)
+    (text,) = pdf_pages(render_sheet_pdf(shown))
+    assert "Check the record" in text
+    assert "Liver-dominant disease, but no liver metastasis is recorded." in squeeze(text)
+    assert "…and 1 more warning in the full summary" in squeeze(text)
+    assert "3 options the panel advises against" in squeeze(text)
+
+
+def test_the_sheet_counts_the_options_the_panel_advises_against(demo_cases, user):
+    view = view_of(demo_cases["P07"].pk, user)
+    assert view.plan is not None
+    assert sheet_view(view).not_recommended == len(view.plan.items.not_recommended)
