@@ -168,11 +168,12 @@ def test_every_option_cites_the_papers_section(demo_cases, user):
 
 def test_record_warnings_and_advice_against_are_not_hidden(demo_cases, user):
     view = view_of(demo_cases["P07"].pk, user)
-    shown = replace(sheet_view(view), warnings=("Liver-dominant disease, but no liver metastasis is recorded.",))
+    warning = "Liver-dominant disease, but no liver metastasis is recorded."
+    shown = replace(sheet_view(view), warnings=(warning,))
     shown = replace(shown, more_warnings=1, not_recommended=3)
     (text,) = pdf_pages(render_sheet_pdf(shown))
     assert "Check the record" in text
-    assert "Liver-dominant disease, but no liver metastasis is recorded." in squeeze(text)
+    assert warning in squeeze(text)
     assert "…and 1 more warning in the full summary" in squeeze(text)
     assert "3 options the panel advises against" in squeeze(text)
 
