@@ -9,29 +9,36 @@ without a shared cache the permissions are not cached across requests (PERMISSIO
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.db import transaction
 
 GENERATION_KEY = "permissions:generation"
 
 
-def _generation() -> int:
-    """The current generation of every user's permissions (starts at 1)."""
-    cache.add(GENERATION_KEY, 1, timeout=None)
-    return int(cache.get(GENERATION_KEY) or 1)
+def _generation() -> str:
+    """The current generation of every user's permissions: a random token, new after every change."""
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    return str(cache.get(GENERATION_KEY) or "")
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def invalidate_permissions(**kwargs: Any) -> None:
     """Forget every user's cached permissions (a signal receiver: any role or membership changed)."""
     if str(kwargs.get("action", "post")).startswith("pre_"):
         return  # m2m_changed fires before and after: the change is done after
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # the key expired or the cache was cleared: a new generation begins
-        cache.set(GENERATION_KEY, _generation() + 1, timeout=None)
+    # Now, and again once the change is committed: a request that read the old rows in between must not
+    # keep them under the new generation. A random token (not a counter) never repeats an old key even
+    # if the cache lost the generation.
+    _new_generation()
+    transaction.on_commit(_new_generation)
 
 
 class CachedPermissionsBackend(ModelBackend):

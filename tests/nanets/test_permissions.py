@@ -121,5 +121,18 @@ def test_in_redis_a_role_change_reaches_every_server(redis_cache, client):
     # Another server's process would read the same generation key: the edit bumps it in Redis itself.
     before = cache.get("permissions:generation")
     user.groups.set([Group.objects.get(name=roles.VIEWER)])
-    assert cache.get("permissions:generation") > before
+    assert cache.get("permissions:generation") != before
     assert client.get("/cases/new/").status_code == 403
+
+
+def test_a_new_generation_begins_again_when_the_change_is_committed(
+    cached, django_capture_on_commit_callbacks
+):
+    user = UserFactory(username="clinician", role=roles.CLINICIAN)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        user.groups.clear()
+    during = cache.get("permissions:generation")
+    for callback in callbacks:
+        callback()
+    # A request that read the old groups between the change and its commit cached them under `during`.
+    assert cache.get("permissions:generation") != during
