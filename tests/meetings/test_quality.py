@@ -34,6 +34,7 @@ MEETINGS = {
     "m1": (100, ["pathology", "radiology"]),
     "m2": (50, ["pathology", "surgery"]),
     "m3": (20, ["pathology", "radiology", "surgery"]),
+    "m4": (5, ["pathology"]),
     "next": (-10, ["pathology"]),
 }
 # Cases by key: classification, status, pathology specimen dates (days before their first meeting).
@@ -44,6 +45,7 @@ CASES = {
     "D": ("g3_net", "ready", [45, -5]),  # a second specimen after the first discussion does not count
     "E": ("nec", "ready", [20]),
     "F": ("g3_net", "closed", [7]),
+    "G": ("nec", "ready", [12]),
 }
 # Decisions: case, meeting, deviation reason ("" follows the guideline), next review (days from today).
 DECISIONS = [
@@ -55,9 +57,10 @@ DECISIONS = [
     ("E", "old", "", -400),
     ("E", "m3", "", 60),
     ("F", "m3", "performance_status", -30),
+    ("G", "m3", "", -3),
 ]
-# Agenda items without a decision yet: the case is booked again.
-BOOKED = [("B", "next")]
+# Agenda items without a decision yet: B is booked again; G was left undecided at a past meeting (not booked).
+BOOKED = [("B", "next"), ("G", "m4")]
 
 
 def meeting_day(key: str) -> datetime.date:
@@ -121,7 +124,10 @@ def expected(start: datetime.date, end: datetime.date, classification: str = "al
     overdue = []
     for case in discussed:
         latest = max((d for d in DECISIONS if d[0] == case), key=lambda d: meeting_day(d[1]))
-        booked = any(name == case and meeting_day(m) > meeting_day(latest[1]) for name, m in BOOKED)
+        booked = any(
+            name == case and meeting_day(latest[1]) < meeting_day(m) and meeting_day(m) >= TODAY
+            for name, m in BOOKED
+        )
         if latest[3] < 0 and not booked and CASES[case][1] != "closed":
             overdue.append(case)
     quartiles = statistics.quantiles(days, n=4, method="inclusive") if len(days) > 1 else None
@@ -258,7 +264,8 @@ def test_the_filters_change_the_figures(seeded):
     assert year["decisions"] != recent["decisions"] != net["decisions"]
     assert year["quartiles"] != net["quartiles"]
     assert year["without"] == ["C"]
-    assert year["overdue"] == ["A", "C"]
+    # G's only later agenda item is a past meeting that left it undecided: still overdue.
+    assert year["overdue"] == ["A", "C", "G"]
 
 
 def test_a_case_without_pathology_date_is_named(seeded, clinician_client):
@@ -271,10 +278,11 @@ def test_a_case_without_pathology_date_is_named(seeded, clinician_client):
 def test_listed_patients_are_in_the_read_trail_aggregates_are_not(seeded, clinician_client):
     page(clinician_client)
     viewed = AccessEvent.objects.filter(action=AccessEvent.Action.VIEW_QUALITY)
-    assert sorted(viewed.values_list("case_id", flat=True)) == sorted([seeded["A"].pk, seeded["C"].pk])
+    listed = [seeded["A"], seeded["C"], seeded["G"]]
+    assert sorted(viewed.values_list("case_id", flat=True)) == sorted(case.pk for case in listed)
     csv_figures(clinician_client)
     exported = AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT_QUALITY)
-    assert {event.patient_id for event in exported} == {seeded["A"].patient_id, seeded["C"].patient_id}
+    assert {event.patient_id for event in exported} == {case.patient_id for case in listed}
     # A period listing nobody (only aggregates) records no read.
     AccessEvent.objects.all().delete()
     page(clinician_client, date_from=TODAY - 30 * DAY, date_to=TODAY, classification="g3_net")
@@ -326,7 +334,7 @@ def test_the_pdf_holds_the_figures(seeded, clinician_client):
         f"{want['follows']} of {want['decisions']} ({percent(want['follows'], want['decisions'])}%)" in text
     )
     assert seeded["A"].patient.mrn in text
-    assert AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT_QUALITY).count() == 2
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT_QUALITY).count() == 3
 
 
 @pytest.mark.parametrize(
