@@ -63,7 +63,7 @@ def agenda_for_packet(meeting: Meeting) -> list[AgendaItem]:
 
 
 def packet_fingerprint(meeting: Meeting, items: list[AgendaItem]) -> str:
-    """A digest of what the packet shows: the meeting, agenda order and questions, each case's updated_at."""
+    """A digest of what the packet shows: the meeting, agenda order and questions, each case and patient."""
     payload: dict[str, Any] = {
         "engine": ENGINE_VERSION,
         "meeting": [meeting.pk, meeting.updated_at.isoformat()],
@@ -73,6 +73,8 @@ def packet_fingerprint(meeting: Meeting, items: list[AgendaItem]) -> str:
                 item.position,
                 item.case_id,
                 item.case.updated_at.isoformat(),
+                # A patient's name or birth date corrected through another of their cases changes this packet.
+                item.case.patient.updated_at.isoformat(),
                 item.board_question,
                 item.expected_minutes,
             ]
@@ -283,6 +285,8 @@ def render_packet(
     # laid out reports again, which renews the worker's lease (meetings.tasks).
     html = packet_html(meeting, items, cases, user, kind=kind, now=now)
     document = render_document(html, on_page=lambda: report(len(items), len(items)))
+    # Writing the tagged PDF takes a while on a long packet: renew the lease before it.
+    report(len(items), len(items))
     return pdf_bytes(document), fingerprint
 
 

@@ -240,7 +240,8 @@ def quality_figures(filters: QualityFilters, today: datetime.date | None = None)
         latest_meeting, _, next_review = entries[-1]
         # Booked means on an agenda still to come: an undecided item of a past meeting books nothing.
         rebooked = any(
-            starts_at > latest_meeting and timezone.localdate(starts_at) >= today for starts_at in booked[case_id]
+            starts_at > latest_meeting and timezone.localdate(starts_at) >= today
+            for starts_at in booked[case_id]
         )
         if next_review < today and not rebooked and cases[case_id]["status"] != CaseStatus.CLOSED:
             overdue.append(_listed(cases[case_id], next_review))

@@ -49,8 +49,11 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
         # Each case renews the lease: a packet whose worker is killed is failed once it runs out.
         current.update(cases_done=done, cases_total=total, heartbeat_at=timezone.now())
 
+    name = ""
     try:
         content, fingerprint = render_packet(packet.meeting_id, requester, progress, kind=packet.kind)
+        # The upload may take a while too: the lease is renewed before it.
+        current.update(heartbeat_at=timezone.now())
         # Stored before the short transaction below, so that no upload holds the database's write lock.
         name = save_packet_file(packet=packet, content=content)
     except Exception as error:
@@ -60,7 +63,9 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
         raise PacketRenderFailed(f"Meeting packet {packet_id} (generation {generation}) failed") from None
     except BaseException:
         # The worker is being stopped (a second SIGTERM or Ctrl+C exits mid-task): fail the packet cleanly
-        # instead of leaving it "running", then let the worker stop.
+        # instead of leaving it "running", then let the worker stop. A file already stored is nobody's.
+        if name:
+            delete_packet_file(name)
         current.update(status=PacketStatus.FAILED, error=STOPPED_MESSAGE)
         raise
     row: MeetingPacket | None = None

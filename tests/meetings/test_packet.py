@@ -316,5 +316,16 @@ def test_each_case_and_each_page_laid_out_renews_the_lease(coordinator, meeting,
     services.request_packet(user=coordinator, meeting_id=meeting.pk)
     assert MeetingPacket.objects.get().status == "ready"
     # Claimed, started, after each of the three cases, then after each page laid out (the packet is
-    # laid out once all cases are read).
-    assert beats[:5] == [0, 0, 1, 2, 3] and len(beats) > 5 and set(beats[5:]) == {3}
+    # laid out once all cases are read) and before the PDF is written; last, before the file is stored
+    # (a lease renewal only: None).
+    assert beats[:5] == [0, 0, 1, 2, 3] and len(beats) > 6 and set(beats[5:-1]) == {3} and beats[-1] is None
+
+
+def test_a_patient_corrected_through_another_case_makes_the_packet_out_of_date(meeting):
+    from cases.models import Patient
+    from meetings.packet import agenda_for_packet, packet_fingerprint
+
+    before = packet_fingerprint(meeting, agenda_for_packet(meeting))
+    patient = agenda_for_packet(meeting)[0].case.patient
+    Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now() + datetime.timedelta(seconds=1))
+    assert packet_fingerprint(meeting, agenda_for_packet(meeting)) != before
