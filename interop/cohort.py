@@ -15,10 +15,9 @@ from cases.models import Case
 from cases.pathway import pathway_for_case
 from guidelines.engine.text import decision_point_text
 from meetings.models import Decision
+from nanets.spreadsheet import safe_cell
 from nanets.users import person_name
 
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection, OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel reads a CSV as UTF-8 only after this byte order mark.
 UTF8_BOM = "\ufeff"
 
@@ -95,12 +94,6 @@ def cohort_rows(cases: QuerySet[Case]) -> list[tuple[Case, CohortRow]]:
     records = list(with_record(cases))
     decisions = latest_decisions(records)
     return [(case, _row(case, decisions.get(case.pk))) for case in records]
-
-
-def safe_cell(value: object) -> str:
-    """The value as text a spreadsheet shows and never runs: a formula-like start is quoted with '."""
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def cohort_csv(rows: Iterable[CohortRow]) -> Iterator[str]:

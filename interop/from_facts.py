@@ -26,44 +26,22 @@ from cases.models import (
     StagingAssessment,
 )
 from cases.models.choices import Modality
+from cases.workup import FACT_STEPS
 from interop.drafts import Draft, FormValue
 
 # Where problems with the request body are reported (the API's 422 names this path).
 FACTS = "body.facts"
-# Facts entered with the same name on their record.
-PATHOLOGY_FACTS = (
-    "differentiation",
-    "morphology",
-    "ki67_percent",
-    "mitoses_per_2mm2",
-    "lower_grade_component",
-    "non_neuroendocrine_component",
-    "p53_ihc",
-    "rb_ihc",
-    "sstr2a_ihc",
-)
-MOLECULAR_FACTS = ("mmr", "ngs", "tmb_high", "ntrk_fusion", "ret_fusion", "braf_v600e")
-STAGING_FACTS = (
-    "extent",
-    "figo_stage",
-    "tumor_size_cm",
-    "deep_stromal_invasion",
-    "lvsi",
-    "pancreatic_location",
-    "resectable",
-    "liver_dominant",
-    "high_systemic_burden",
-)
-CLINICAL_FACTS = (
-    "hormonal_syndrome",
-    "carcinoid_syndrome_suspected",
-    "hiaa_5_elevated",
-    "cns_symptoms",
-    "ecog",
-    "disease_pace",
-    "discordant_lesion_growth",
-    "etoposide_unsuitable",
-)
+
+
+def _entered_on(step: str) -> tuple[str, ...]:
+    """The facts entered on a workup step, with the same name on its record (cases.workup.FACT_STEPS)."""
+    return tuple(name for name, where in FACT_STEPS.items() if where == step)
+
+
+PATHOLOGY_FACTS = _entered_on("pathology")
+MOLECULAR_FACTS = _entered_on("molecular")
+STAGING_FACTS = _entered_on("staging")
+CLINICAL_FACTS = _entered_on("clinical")
 # Results that are not results: a molecular record holding only these needs no result date.
 NO_RESULT = {"not_done", "pending"}
 # The anatomic studies of the facts' ct_mri_done.

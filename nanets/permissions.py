@@ -22,8 +22,11 @@ GENERATION_KEY = "permissions:generation"
 
 def _generation() -> str:
     """The current generation of every user's permissions: a random token, new after every change."""
-    cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    return str(cache.get(GENERATION_KEY) or "")
+    token = cache.get(GENERATION_KEY)
+    if token is None:  # the first request, or the cache lost it: one new token, whoever adds it first
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return str(token or "")
 
 
 def _new_generation() -> None:

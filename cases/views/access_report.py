@@ -19,12 +19,11 @@ from django.views.decorators.cache import never_cache
 
 from cases import audit
 from cases.models import AccessEvent, Patient, SearchEvent
+from nanets.spreadsheet import safe_cell
 
 # The page shows the newest rows; the CSV holds every row of the report.
 SHOWN_ROWS = 500
 CSV_HEADER = ["at (UTC)", "user", "action", "action label", "patient MRN", "patient", "case"]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AccessReportForm(forms.Form):
@@ -129,11 +128,6 @@ def report_logins(data: dict[str, Any]) -> QuerySet[AccessLog]:
     return logins
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv_rows(events: QuerySet[AccessEvent]) -> Iterator[str]:
     class Line:
         def write(self, value: str) -> str:
@@ -145,13 +139,13 @@ def _csv_rows(events: QuerySet[AccessEvent]) -> Iterator[str]:
         patient = event.patient
         yield writer.writerow(
             [
-                _cell(event.at.astimezone(UTC).isoformat()),
-                _cell(event.user.get_username() if event.user else ""),
-                _cell(event.action),
-                _cell(event.get_action_display()),
-                _cell(patient.mrn),
-                _cell(f"{patient.family_name.upper()}, {patient.given_name}"),
-                _cell(event.case_id or ""),
+                safe_cell(event.at.astimezone(UTC).isoformat()),
+                safe_cell(event.user.get_username() if event.user else ""),
+                safe_cell(event.action),
+                safe_cell(event.get_action_display()),
+                safe_cell(patient.mrn),
+                safe_cell(f"{patient.family_name.upper()}, {patient.given_name}"),
+                safe_cell(event.case_id or ""),
             ]
         )
 

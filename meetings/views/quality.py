@@ -29,12 +29,11 @@ from meetings.quality import (
     quality_figures,
 )
 from meetings.quality_charts import quality_charts
+from nanets.spreadsheet import safe_cell
 from nanets.users import person_name
 
 PERMISSION = "meetings.view_quality"
 CSV_HEADER = ["figure", "detail", "value", "of", "percent"]
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class QualityForm(forms.Form):
@@ -135,11 +134,6 @@ def quality(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/quality.html", context)
 
 
-def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def _percent(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
@@ -226,7 +220,7 @@ def quality_csv(request: HttpRequest) -> HttpResponse:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
-    writer.writerows([_cell(value) for value in row] for row in csv_rows(figures))
+    writer.writerows([safe_cell(value) for value in row] for row in csv_rows(figures))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="quality-{figures.filters.start}-{figures.filters.end}.csv"'

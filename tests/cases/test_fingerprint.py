@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 
 from cases import pathway as case_pathway
 from cases.facts import with_record
@@ -19,14 +18,6 @@ from tests.factories import (
 from tests.meetings.factories import AgendaItemFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with nothing cached (the default cache is per process)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def digest(case: Case) -> str:

@@ -4,7 +4,6 @@ import datetime
 import pickle
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,14 +26,6 @@ from tests.factories import (
 from tests.meetings.factories import AgendaItemFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with nothing cached (the default cache is per process)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

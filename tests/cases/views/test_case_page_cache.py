@@ -1,7 +1,6 @@
 """The case page runs the engine only when the case's facts changed since it last ran."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from cases import pathway as case_pathway
@@ -12,14 +11,6 @@ from cases.workup import RecordEdit, StepEdits
 from tests.factories import CaseFactory, ImagingStudyFactory, PathologyReportFactory, StagingAssessmentFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with nothing cached (the default cache is per process)."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_second_view_reuses_the_pathway_until_a_finding_is_saved(client, user, monkeypatch):
