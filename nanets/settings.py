@@ -62,7 +62,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cases.admin_site.AuditedAdminConfig",  # django.contrib.admin with an audited autocomplete
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

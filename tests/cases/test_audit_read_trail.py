@@ -218,6 +218,35 @@ def test_admin_lists_record_each_row_and_searches_as_digests(admin_client_user):
     assert search.term_digest == audit.term_digest(cases[1].patient.family_name)
 
 
+def test_the_admin_patient_autocomplete_records_each_patient_it_offers_and_the_search(admin_client_user):
+    offered = [PatientFactory(family_name="Autocompletion") for _ in range(2)]
+    PatientFactory(family_name="Elsewhere")
+    params = {"app_label": "cases", "model_name": "case", "field_name": "patient"}
+    response = admin_client_user.get(reverse("admin:autocomplete"), {**params, "term": "autocompl"})
+    assert response.status_code == 200
+    assert sorted(int(row["id"]) for row in response.json()["results"]) == sorted(p.pk for p in offered)
+    assert events("admin_list") == sorted(("root", patient.pk, None) for patient in offered)
+    search = SearchEvent.objects.get()
+    assert (search.place, search.result_count) == ("admin", 2)
+    assert search.term_digest == audit.term_digest("autocompl")
+
+
+def test_an_empty_autocomplete_lists_patients_and_records_them_without_a_search(admin_client_user):
+    patient = PatientFactory()
+    params = {"app_label": "cases", "model_name": "case", "field_name": "patient", "term": ""}
+    assert admin_client_user.get(reverse("admin:autocomplete"), params).status_code == 200
+    assert events("admin_list") == [("root", patient.pk, None)]
+    assert not SearchEvent.objects.exists()
+
+
+def test_an_autocomplete_refused_records_nothing(reader):
+    PatientFactory()
+    params = {"app_label": "cases", "model_name": "case", "field_name": "patient", "term": ""}
+    response = client_for(reader).get(reverse("admin:autocomplete"), params)
+    assert response.status_code in (302, 403)
+    assert not AccessEvent.objects.exists()
+
+
 def test_admin_meeting_page_records_the_agenda_patients(admin_client_user):
     meeting, items = meeting_of(2)
     admin_client_user.get(reverse("admin:meetings_meeting_changelist"))
