@@ -2,8 +2,9 @@
 
 A packet holds each case's full pathway summary or its one-page board sheet (PacketKind): the
 per-case PDFs' own partials (templates/pathway/partials/pdf_body.html, sheet_body.html), filled by
-guidelines.pathway_view.pathway_view. The whole packet is one WeasyPrint document: page numbers run
-through it and the contents page names the page each case starts on.
+guidelines.pathway_view.pathway_view. Each case is rendered as a part of its own, kept under its
+version's key (meetings.packet_parts) and merged after the cover into one tagged PDF whose page
+numbers run through it (guidelines.pdf_merge).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from cases.models import Case
 from guidelines.engine import ENGINE_VERSION
 from guidelines.pathway_view import PathwayView, pathway_case, pathway_view
 from guidelines.pdf import pdf_bytes, render_document
+from guidelines.pdf_merge import MergePart, merge_tagged, page_count
 from guidelines.sheet import sheet_view
 from meetings.models import (
     AgendaItem,
@@ -33,6 +35,7 @@ from meetings.models import (
     PacketStatus,
     worker_lost_message,
 )
+from meetings.packet_parts import ensure_footer, ensure_part, plan_parts
 from meetings.panel import panel_warnings
 from nanets.users import User, person_name
 
@@ -210,55 +213,69 @@ def packet_case(item: AgendaItem, user: User, *, kind: str, now: datetime) -> Pa
         html = render_to_string("pathway/partials/sheet_body.html", {"sheet": sheet_view(view), "view": view})
     else:
         html = render_to_string("pathway/partials/pdf_body.html", {"view": view})
-    # The partials were written for a document of their own: their ids repeat from case to case.
-    return PacketCase(item, view, mark_safe(scope_ids(html, f"case-{item.pk}")))  # noqa: S308
+    return PacketCase(item, view, mark_safe(html))  # noqa: S308 - rendered by our own templates
 
 
-# The attributes that define or name an element id in the per-case partials and their pictures.
-ID_ATTRIBUTES = re.compile(r'(\s(?:id|aria-labelledby|aria-describedby|for)=")([^"]*)(")')
-ID_LINKS = re.compile(r'(href="#|url\(#)([^")\s]+)')
+@dataclass(frozen=True)
+class ContentsEntry:
+    """A line of the contents page: the agenda item and the packet page its case starts on."""
+
+    item: AgendaItem
+    first_page: int
 
 
-def scope_ids(html: str, prefix: str) -> str:
-    """One case's HTML with every id (and every reference to one) prefixed, unique within the packet."""
-
-    def scoped(match: re.Match[str]) -> str:
-        names = " ".join(f"{prefix}-{name}" for name in match.group(2).split())
-        return f"{match.group(1)}{names}{match.group(3)}"
-
-    html = ID_ATTRIBUTES.sub(scoped, html)
-    return ID_LINKS.sub(lambda match: f"{match.group(1)}{prefix}-{match.group(2)}", html)
+# The cover is laid out again while its own length moves the first pages (a few times at most).
+COVER_LAYOUTS = 3
 
 
-def packet_html(
+def render_cover(
     meeting: Meeting,
     items: list[AgendaItem],
-    cases: list[PacketCase],
+    part_pages: list[int],
     user: User,
     *,
     kind: str,
     now: datetime,
-) -> str:
-    """The whole packet as one printable document: cover with the agenda, contents, every case."""
+    on_page: Callable[[], object] | None = None,
+) -> bytes:
+    """The cover with the agenda and the contents page, whose page numbers count the parts' pages."""
     attendees = list(meeting.attendees.all())
     total = sum(item.expected_minutes for item in items)
-    return render_to_string(
-        "meetings/pdf/packet.html",
-        {
-            "meeting": meeting,
-            "kind": kind,
-            "kind_label": PacketKind(kind).label,
-            "attendees": attendees,
-            "warnings": panel_warnings(attendees, items),
-            "slots": schedule(meeting, items),
-            "cases": cases,
-            "total_minutes": total,
-            "ends_at": later(meeting.starts_at, total),
-            "generated_by": person_name(user),
-            "generated_at": now,
-            "engine_version": ENGINE_VERSION,
-        },
-    )
+    context = {
+        "meeting": meeting,
+        "kind": kind,
+        "kind_label": PacketKind(kind).label,
+        "attendees": attendees,
+        "warnings": panel_warnings(attendees, items),
+        "slots": schedule(meeting, items),
+        "total_minutes": total,
+        "ends_at": later(meeting.starts_at, total),
+        "generated_by": person_name(user),
+        "generated_at": now,
+        "engine_version": ENGINE_VERSION,
+    }
+    cover_pages = 2  # the cover with the agenda, then the contents
+    for _ in range(COVER_LAYOUTS):
+        first_pages, page = [], cover_pages + 1
+        for pages in part_pages:
+            first_pages.append(page)
+            page += pages
+        context["contents"] = [
+            ContentsEntry(item, first) for item, first in zip(items, first_pages, strict=True)
+        ]
+        document = render_document(
+            render_to_string("meetings/pdf/packet_cover.html", context), footer=False, on_page=on_page
+        )
+        if len(document.pages) == cover_pages:
+            break
+        cover_pages = len(document.pages)
+    return pdf_bytes(document)
+
+
+def footer_line(meeting: Meeting, kind: str) -> str:
+    """What the packet's footer says beside "Confidential": which packet (who asked and when: the cover)."""
+    when = timezone.localtime(meeting.starts_at)
+    return f"Meeting packet ({PacketKind(kind).label.lower()}) · {meeting.board_name} · {when:%d %b %Y}"
 
 
 def render_packet(
@@ -268,7 +285,13 @@ def render_packet(
     *,
     kind: str = PacketKind.SUMMARIES,
 ) -> tuple[bytes, str]:
-    """The packet PDF and the fingerprint of what it shows; on_progress(done, total) after each case."""
+    """The packet PDF and the fingerprint of what it shows; on_progress(done, total) after each case.
+
+    Each case is a part of its own (meetings.packet_parts), taken from the packets' storage when a
+    part of the same case version is kept there, else rendered here (the task workers render the
+    missing parts in parallel first: meetings.tasks). The parts are merged after the cover, the
+    structure tree kept (PDF/UA) and "Page X of Y" stamped through the whole packet.
+    """
     now = timezone.localtime()
     meeting = Meeting.objects.get(pk=meeting_id)
     items = agenda_for_packet(meeting)
@@ -276,18 +299,36 @@ def render_packet(
     fingerprint = packet_fingerprint(meeting, items)
     report = on_progress or (lambda done, total: None)
     report(0, len(items))
-    cases = []
-    for done, item in enumerate(items, 1):
-        cases.append(packet_case(item, user, kind=kind, now=now))
+    parts = []
+    for done, plan in enumerate(plan_parts(items, kind=kind, today=now.date()), 1):
+        parts.append(ensure_part(plan, user, now=now))
         report(done, len(items))
-    # One WeasyPrint document, so that "Page X of Y" runs through the packet and the contents can
-    # name each case's first page (target-counter). Its layout takes most of the time: each page
-    # laid out reports again, which renews the worker's lease (meetings.tasks).
-    html = packet_html(meeting, items, cases, user, kind=kind, now=now)
-    document = render_document(html, on_page=lambda: report(len(items), len(items)))
-    # Writing the tagged PDF takes a while on a long packet: renew the lease before it.
+    cover = render_cover(
+        meeting,
+        items,
+        [page_count(part) for part in parts],
+        user,
+        kind=kind,
+        now=now,
+        on_page=lambda: report(len(items), len(items)),
+    )
+    # The merge takes a moment on a long packet: renew the lease before it.
     report(len(items), len(items))
-    return pdf_bytes(document), fingerprint
+    title = footer_line(meeting, kind)
+    bookmarks = [
+        f"{item.position}. {item.case.patient.display_name} · MRN {item.case.patient.mrn}" for item in items
+    ]
+    page_class = "sh-page" if kind == PacketKind.SHEETS else ""
+    merged = merge_tagged(
+        [
+            MergePart(cover, "Cover, agenda and contents"),
+            *(MergePart(part, mark, page_class) for part, mark in zip(parts, bookmarks, strict=True)),
+        ],
+        title=title,
+        author=person_name(user),
+        footer=lambda page_classes: ensure_footer(page_classes, line=footer_line(meeting, kind)),
+    )
+    return merged, fingerprint
 
 
 def render_minutes(meeting: Meeting, user: User) -> bytes:

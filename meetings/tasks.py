@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django_tasks import task
 
-from meetings.models import MeetingPacket, PacketStatus
-from meetings.packet import render_packet
+from meetings.models import AgendaItem, MeetingPacket, PacketStatus
+from meetings.packet import agenda_for_packet, render_packet
+from meetings.packet_parts import ensure_part, is_stored, plan_parts
 from meetings.storage import delete_packet_file, save_packet_file
 
 ERROR_LIMIT = 500
@@ -31,7 +34,11 @@ def failure_message(error: Exception) -> str:
 
 @task()
 def generate_meeting_packet(packet_id: int, generation: int) -> str:
-    """Render a meeting's packet into its file and row, unless a newer request superseded this one."""
+    """Start a meeting's packet: queue a task per case part not stored yet, render one here, or merge.
+
+    The parts are spread over every running worker (render_packet_part); whichever finishes the last
+    part merges the packet (finish_packet). Parts kept from an earlier packet are not rendered again.
+    """
     from meetings.services import fail_lost_packets
 
     # Any worker starting a packet also closes those whose worker died (their lease ran out).
@@ -42,12 +49,82 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
     )
     if not claimed:
         return "superseded"
-    packet = MeetingPacket.objects.select_related("updated_by").get(pk=packet_id)
+    packet = MeetingPacket.objects.get(pk=packet_id)
+    try:
+        items = agenda_for_packet(packet.meeting)
+        missing = [
+            plan
+            for plan in plan_parts(items, kind=packet.kind, today=timezone.localdate())
+            if not is_stored(plan)
+        ]
+    except Exception as error:
+        return _failed(current, packet_id, generation, error)
+    current.update(cases_total=len(items), cases_done=len(items) - len(missing), heartbeat_at=timezone.now())
+    if not missing:
+        return finish_packet(packet_id, generation)
+    # The other workers take these while this one renders the first.
+    for plan in missing[1:]:
+        render_packet_part.enqueue(packet_id, generation, plan.item.pk)
+    return _render_part(packet_id, generation, missing[0].item.pk)
+
+
+@task()
+def render_packet_part(packet_id: int, generation: int, item_id: int) -> str:
+    """Render and keep one agenda case's part of a packet; the worker finishing the last part merges it."""
+    return _render_part(packet_id, generation, item_id)
+
+
+def _render_part(packet_id: int, generation: int, item_id: int) -> str:
+    """Render the item's part unless the packet was superseded or failed, then count it done."""
+    running = MeetingPacket.objects.filter(pk=packet_id, generation=generation, status=PacketStatus.RUNNING)
+    # Taking a part up renews the lease too: parts that waited in the queue are progress, not a lost worker.
+    if not running.update(heartbeat_at=timezone.now()):
+        return "superseded"
+    packet = running.select_related("updated_by").first()
+    if packet is None:
+        return "superseded"
+    item = AgendaItem.objects.select_related("case__patient").filter(pk=item_id, meeting_id=packet.meeting_id)
+    try:
+        # None if the case left the agenda meanwhile: the merge reads the agenda again.
+        for agenda_item in item:
+            now = timezone.localtime()
+            (plan,) = plan_parts([agenda_item], kind=packet.kind, today=now.date())
+            ensure_part(plan, packet.updated_by or AnonymousUser(), now=now)
+    except Exception as error:
+        return _failed(running, packet_id, generation, error)
+    except BaseException:
+        running.update(status=PacketStatus.FAILED, error=STOPPED_MESSAGE)
+        raise
+    with transaction.atomic():
+        # The increment takes the row's write lock first, so two workers finishing together count both.
+        if not running.update(cases_done=F("cases_done") + 1, heartbeat_at=timezone.now()):
+            return "superseded"
+        done, total = running.values_list("cases_done", "cases_total").get()
+    if done < total:
+        return "part"
+    return finish_packet(packet_id, generation)
+
+
+def _failed(current: QuerySet[MeetingPacket], packet_id: int, generation: int, error: Exception) -> NoReturn:
+    """Record why the packet failed on its row, then raise without the reason (it may hold patient data)."""
+    current.update(status=PacketStatus.FAILED, error=failure_message(error))
+    # Re-raised without its cause or message: the worker logs tracebacks, and patient data must never
+    # reach a log.
+    raise PacketRenderFailed(f"Meeting packet {packet_id} (generation {generation}) failed") from None
+
+
+def finish_packet(packet_id: int, generation: int) -> str:
+    """Merge the packet from its parts (rendering any still missing) into its file and row."""
+    current = MeetingPacket.objects.filter(pk=packet_id, generation=generation)
+    packet = current.filter(status=PacketStatus.RUNNING).select_related("updated_by").first()
+    if packet is None:
+        return "superseded"
     requester = packet.updated_by or AnonymousUser()
 
     def progress(done: int, total: int) -> None:
-        # Each case renews the lease: a packet whose worker is killed is failed once it runs out.
-        current.update(cases_done=done, cases_total=total, heartbeat_at=timezone.now())
+        # Each step renews the lease: a packet whose worker is killed is failed once it runs out. The
+        # counts stay those of the parts (all done by now but for a case that changed meanwhile).
+        current.update(heartbeat_at=timezone.now())
 
     name = ""
     try:
@@ -57,10 +134,7 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
         # Stored before the short transaction below, so that no upload holds the database's write lock.
         name = save_packet_file(packet=packet, content=content)
     except Exception as error:
-        current.update(status=PacketStatus.FAILED, error=failure_message(error))
-        # Re-raised without its cause or message, which may hold patient data: the worker logs
-        # tracebacks, and patient data must never reach a log.
-        raise PacketRenderFailed(f"Meeting packet {packet_id} (generation {generation}) failed") from None
+        _failed(current, packet_id, generation, error)
     except BaseException:
         # The worker is being stopped (a second SIGTERM or Ctrl+C exits mid-task): fail the packet cleanly
         # instead of leaving it "running", then let the worker stop. A file already stored is nobody's.

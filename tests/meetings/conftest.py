@@ -66,3 +66,16 @@ def pdf_pages(content: bytes) -> list[str]:
     """The text of each PDF page, whitespace collapsed so that wrapped lines still match."""
     reader = PdfReader(io.BytesIO(content))
     return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def generate_to_completion(packet) -> str:
+    """Run a packet's task, then each part task it queued (the dummy backend only records them)."""
+    from django_tasks import default_task_backend
+
+    from meetings.tasks import generate_meeting_packet
+
+    queued = len(default_task_backend.results)
+    outcome = generate_meeting_packet.call(packet.pk, packet.generation)
+    for result in default_task_backend.results[queued:]:
+        outcome = result.task.call(*result.args, **result.kwargs)
+    return outcome

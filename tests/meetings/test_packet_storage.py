@@ -17,7 +17,7 @@ from meetings import services
 from meetings.models import Meeting, MeetingPacket
 from meetings.packet import agenda_for_packet, packet_fingerprint
 from meetings.tasks import generate_meeting_packet
-from tests.meetings.conftest import HTMX
+from tests.meetings.conftest import HTMX, generate_to_completion
 from tests.meetings.factories import AgendaItemFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +50,7 @@ def renders(monkeypatch):
         return made[-1], packet_fingerprint(meeting, agenda_for_packet(meeting))
 
     monkeypatch.setattr("meetings.tasks.render_packet", render)
+    monkeypatch.setattr("meetings.packet_parts.render_part", lambda plan, user, *, now: b"%PDF-1.7 part")
     return made
 
 
@@ -61,7 +62,8 @@ def meeting():
 
 
 def stored(directory: Path) -> list[Path]:
-    return sorted(path for path in directory.rglob("*") if path.is_file())
+    """The packets' files (not the cases' parts, kept beside them under packet-parts/)."""
+    return sorted(path for path in (directory / "packets").rglob("*") if path.is_file())
 
 
 def generate(client, meeting):
@@ -120,7 +122,7 @@ def test_a_superseded_render_leaves_no_file_and_keeps_the_current_one(
     coordinator, meeting, packet_dir, monkeypatch
 ):
     packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
-    assert generate_meeting_packet.call(packet.pk, packet.generation) == "ready"
+    assert generate_to_completion(packet) == "ready"
     [current] = stored(packet_dir)
     stale = services.request_packet(user=coordinator, meeting_id=meeting.pk)
 

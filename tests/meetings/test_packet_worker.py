@@ -171,10 +171,20 @@ print(json.dumps({"status": response.status_code}))
     assert (queued["status"], queued["generation"]) == ("queued", killed["generation"] + 1)
     assert task_status(path, killed["task_id"]) == "FAILED"
 
-    # A new worker takes it; a SIGTERM mid-packet lets it finish the packet, then it exits cleanly.
+    # A new worker takes it; a SIGTERM mid-packet lets it finish the task it runs (the packet's first
+    # part), then it exits cleanly. The other parts wait in the queue for the next worker.
     worker = start_worker(env, log)
     try:
         wait_for(lambda: packet_row(path)["status"] == "running", "the new worker to start the packet")
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=WAIT) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert packet_row(path)["status"] in ("running", "ready")
+    worker = start_worker(env, log)
+    try:
+        wait_for(lambda: packet_row(path)["status"] == "ready", "the next worker to finish the packet")
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=WAIT) == 0
     finally:
