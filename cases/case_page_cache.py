@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache as once
 from typing import Any
 
+from django import forms
 from django.core.cache import cache
 from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from cases.discussion import changed_since_discussion
 from cases.facts import with_record
@@ -33,6 +35,7 @@ BODY_PARTS = ("header", "pathway", "record", "timeline")
 TIMEOUT_SECONDS = 24 * 60 * 60
 # Every permission the cached part's templates check (a test reads them from the templates rendered).
 BODY_PERMISSIONS = ("cases.change_case", "meetings.view_meeting")
+BLANK_FORM_TEMPLATE = "cases/partials/blank_form.html"
 
 
 def fingerprint_or_404(case_id: int) -> CaseFingerprint:
@@ -102,3 +105,12 @@ def cached_case_body(request: HttpRequest, fingerprint: CaseFingerprint, *, toda
     # Rendered here by the template engine (escaped then); a pickled SafeString may come back a str.
     html = {part: mark_safe(getattr(body, part)) for part in BODY_PARTS}  # noqa: S308
     return CaseBody(title=body.title, status=body.status, **html)
+
+
+@once
+def blank_form_html(form_class: type[forms.BaseForm]) -> SafeString:
+    """An unbound form of the page as crispy renders it: the same for every reader, so once per process.
+
+    The forms carry no CSRF token (the page's {% csrf_token %} is beside them) and no per-reader initial.
+    """
+    return mark_safe(render_to_string(BLANK_FORM_TEMPLATE, {"form": form_class()}))  # noqa: S308

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import audit, services
-from cases.case_page_cache import cached_case_body, fingerprint_or_404
+from cases.case_page_cache import blank_form_html, cached_case_body, fingerprint_or_404
 from cases.forms import CloseCaseForm, CommentForm
 from cases.history import case_history
 from cases.models import AccessEvent, Case, CaseComment
@@ -94,6 +94,9 @@ def _detail_context(
         # Comments are added without touching the case (not in its fingerprint): read on every request.
         "comments": _comments(case),
         "comment_form": comment_form or CommentForm(),
+        # An unbound form renders the same for everyone: rendered once (crispy costs as much as a query).
+        "blank_comment_form": None if comment_form else blank_form_html(CommentForm),
+        "blank_close_form": None if close_form.is_bound else blank_form_html(CloseCaseForm),
     }
 
 
