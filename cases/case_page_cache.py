@@ -5,7 +5,8 @@ findings and the board's latest decision, so an entry is never served after such
 of the key because the timeline is drawn up to today. What the fingerprint does not cover stays out of
 the cached part and is read on every request: the comments (added without touching the case), the close
 form with its CSRF token and errors, the messages and the navbar. The permissions the cached part shows
-(links to the workup and to the meetings) are in the key.
+(links to the workup and to the meetings) are in the key. Not in the fingerprint: a renamed user named by
+a board decision or a change (as on the pathway page); the day in the key bounds that to the next day.
 """
 
 from __future__ import annotations
