@@ -10,17 +10,15 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases import audit, services
-from cases.discussion import changed_since_discussion
-from cases.facts import with_record
-from cases.fingerprint import cached_pathway_for_case
+from cases.case_page_cache import blank_form_html, cached_case_body, fingerprint_or_404
 from cases.forms import CloseCaseForm, CommentForm
 from cases.history import case_history
 from cases.models import AccessEvent, Case, CaseComment
 from cases.services import log_access
-from cases.workup import progress, readiness_gaps
 from nanets.http import HtmxHttpRequest
 
 COMMENTS_PARTIAL = "cases/case_detail.html#case-comments"
@@ -84,26 +82,21 @@ def _comments(case: Case) -> list[CaseComment]:
 def _detail_context(
     request: HttpRequest, pk: int, close_form: CloseCaseForm, *, comment_form: CommentForm | None = None
 ) -> dict[str, Any]:
-    case = get_object_or_404(with_record(Case.objects.filter(pk=pk).select_related("responsible_clinician")))
-    # The engine's result for these facts from the cache: the page lists the record itself anyway.
-    case_pathway = cached_pathway_for_case(case)
+    fingerprint = fingerprint_or_404(pk)
+    body = cached_case_body(request, fingerprint, today=timezone.localdate())
+    # A body from the cache is still a read of the case's record: audited every time.
+    case = Case(pk=fingerprint.case_id, patient_id=fingerprint.patient_id)
     log_access(user=request.user, case=case, action=AccessEvent.Action.VIEW_CASE)
     return {
-        "close_form": close_form,
+        "body": body,
         "case": case,
-        "case_pathway": case_pathway,
-        "steps": progress(case, "", set(), set()),
-        "gaps": readiness_gaps(case_pathway, case),
-        "pathology": list(case.pathology_reports.all()),
-        "imaging": list(case.imaging_studies.all()),
-        "molecular": list(case.molecular_results.all()),
-        "staging": list(case.staging_assessments.all()),
-        "clinical": list(case.clinical_statuses.all()),
-        "resections": list(case.resections.all()),
-        "lines": list(case.treatment_lines.all()),
-        "changed_since_discussion": changed_since_discussion(case),
+        "close_form": close_form,
+        # Comments are added without touching the case (not in its fingerprint): read on every request.
         "comments": _comments(case),
         "comment_form": comment_form or CommentForm(),
+        # An unbound form renders the same for everyone: rendered once (crispy costs as much as a query).
+        "blank_comment_form": None if comment_form else blank_form_html(CommentForm),
+        "blank_close_form": None if close_form.is_bound else blank_form_html(CloseCaseForm),
     }
 
 

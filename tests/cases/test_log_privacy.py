@@ -39,7 +39,7 @@ def test_failing_request_logs_no_patient_identifier(caplog, monkeypatch):
             f"duplicate key (mrn)=({patient.mrn}) for {patient.family_name}, {patient.given_name}"
         )
 
-    monkeypatch.setattr("cases.views.case_page.cached_pathway_for_case", explode)
+    monkeypatch.setattr("cases.case_page_cache.cached_pathway_for_case", explode)
     with caplog.at_level(logging.INFO):
         response = client.get(reverse("cases:detail", args=[case.pk]) + f"?q={patient.family_name}")
 
