@@ -150,3 +150,25 @@ def ensure_footer(page_classes: list[str], *, line: str) -> bytes:
         content = render_footer(page_classes, generated=line)
         _store(name, content)
     return content
+
+
+def prune_parts(*, older_than: datetime) -> int:
+    """Delete the kept parts and footers last written before `older_than`; how many went.
+
+    A part's key holds the day, so a part is never used again after its day: a cut-off a day or more
+    back deletes nothing a packet of today may still read.
+    """
+    storage = packet_storage()
+    removed = 0
+    try:
+        directories, _ = storage.listdir(PARTS_DIRECTORY)
+    except FileNotFoundError:  # the file system storage before the first packet
+        return 0
+    for directory in directories:
+        folder = f"{PARTS_DIRECTORY}/{directory}"
+        for name in storage.listdir(folder)[1]:
+            path = f"{folder}/{name}"
+            if storage.get_modified_time(path) < older_than:
+                storage.delete(path)
+                removed += 1
+    return removed
