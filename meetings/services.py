@@ -293,17 +293,23 @@ def fail_lost_packets(*, now: datetime.datetime | None = None) -> int:
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from meetings.tasks import PacketWorkerLost, generate_meeting_packet
+    from meetings.tasks import PacketWorkerLost, generate_meeting_packet, render_packet_part
 
     deadline = lease_deadline(now)
     lost = MeetingPacket.objects.filter(status=PacketStatus.RUNNING).filter(
         Q(heartbeat_at__lt=deadline) | Q(heartbeat_at__isnull=True, requested_at__lt=deadline)
     )
-    task_ids = [task_id for task_id in lost.values_list("task_id", flat=True) if task_id]
+    rows = list(lost.values_list("pk", "task_id"))
     count = lost.update(status=PacketStatus.FAILED, error=worker_lost_message())
-    if task_ids and isinstance(generate_meeting_packet.get_backend(), DatabaseBackend):
-        # Its task row says RUNNING forever otherwise (no worker ever picks a running task up again).
-        for result in DBTaskResult.objects.filter(id__in=task_ids, status=TaskResultStatus.RUNNING):
+    if rows and isinstance(generate_meeting_packet.get_backend(), DatabaseBackend):
+        # Their task rows say RUNNING forever otherwise (no worker ever picks a running task up again):
+        # the packet's own task, and the part tasks (packet id first among their arguments) it queued.
+        running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+        packet_tasks = Q(id__in=[task_id for _, task_id in rows if task_id])
+        part_tasks = Q(
+            task_path=render_packet_part.module_path, args_kwargs__args__0__in=[pk for pk, _ in rows]
+        )
+        for result in running.filter(packet_tasks | part_tasks):
             result.set_failed(PacketWorkerLost("The worker running this task stopped renewing its lease."))
     return count
 

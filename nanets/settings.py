@@ -364,6 +364,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pikepdf (the packet's merge) announces its C++ logging bridge on import.
+        "pikepdf": {"level": "WARNING"},
         # django-axes announces its configuration at start-up; keep command-line output clean.
         "axes": {"level": "WARNING"},
         # runserver's request lines ("GET /cases/?q=<name> HTTP/1.1") through the redacting formatter,
@@ -372,8 +374,9 @@ LOGGING = {
     },
 }
 
-# A packet being generated renews its lease after every case; one not renewed for this many seconds
-# (its worker was killed or lost) is shown as failed, with a Retry button. Longer than one case's render.
+# A packet being generated renews its lease whenever a worker takes up or finishes one of its cases and
+# while its cover is laid out; one not renewed for this many seconds (its worker was killed or lost) is
+# shown as failed, with a Retry button. Longer than one case's render.
 PACKET_LEASE_SECONDS = int(os.environ.get("PACKET_LEASE_SECONDS", "45"))
 if PACKET_LEASE_SECONDS < 1:
     raise ImproperlyConfigured("PACKET_LEASE_SECONDS must be a whole number of seconds, at least 1.")

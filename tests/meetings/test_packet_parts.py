@@ -196,3 +196,26 @@ def test_pruning_deletes_parts_older_than_the_cut_off_only(meeting, coordinator,
     assert sorted((packet_dir / "packet-parts").rglob("*.pdf")) == parts[1:]
     # The packet itself is not a part: it stays.
     assert MeetingPacket.objects.get().file.name.startswith("packets/")
+
+
+@override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}})
+def test_a_lost_packet_fails_the_part_tasks_its_dead_worker_left_running(meeting, coordinator):
+    from django_tasks_db.models import DBTaskResult
+
+    from meetings.tasks import render_packet_part
+
+    packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
+    other = services.request_packet(user=coordinator, meeting_id=MeetingFactory().pk)
+    item = meeting.agenda_items.first()
+    mine = render_packet_part.enqueue(packet.pk, packet.generation, item.pk)
+    queued_mine = render_packet_part.enqueue(packet.pk, packet.generation, item.pk)
+    theirs = render_packet_part.enqueue(other.pk, other.generation, item.pk)
+    DBTaskResult.objects.filter(id__in=[mine.id, theirs.id]).update(status="RUNNING")
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.PACKET_LEASE_SECONDS + 1)
+    MeetingPacket.objects.filter(pk=packet.pk).update(status="running", heartbeat_at=long_ago)
+    MeetingPacket.objects.filter(pk=other.pk).update(status="running", heartbeat_at=timezone.now())
+
+    assert services.fail_lost_packets() == 1
+    statuses = {str(pk): status for pk, status in DBTaskResult.objects.values_list("id", "status")}
+    assert statuses[mine.id] == "FAILED" and statuses[theirs.id] == "RUNNING"
+    assert statuses[queued_mine.id] == "READY"  # a queued part finds its packet failed and renders nothing
