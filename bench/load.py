@@ -15,7 +15,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
@@ -140,6 +140,13 @@ class LoadResult:
     pages: dict[str, PageStats]
     users: int
     seconds: float
+    # Requests sent to each server (its base URL), answered or not.
+    per_server: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def servers(self) -> int:
+        """How many servers shared the load."""
+        return max(1, len(self.per_server))
 
     @property
     def requests(self) -> int:
@@ -156,7 +163,7 @@ Round = Callable[[random.Random], list[tuple[str, str]]]
 
 
 def run_load(
-    base_url: str,
+    base_url: str | Sequence[str],
     logins: list[tuple[str, str]],
     pages: Round,
     *,
@@ -168,12 +175,18 @@ def run_load(
     """Log every user in, warm up with one round each, then visit `pages(rng)` rounds for `duration` s.
 
     `pages` returns one round of (label, path); a response other than 200 counts as a failure.
+    Several base URLs (servers on one database) share the users out in turn: user n talks to server
+    n mod len(base_url) for the whole run, as a browser keeps its server behind a sticky balancer.
     Bounded in time (duration plus one request's timeout) and in requests (max_requests).
     """
-    browsers = [Browser(base_url) for _ in logins]
+    bases = [base_url] if isinstance(base_url, str) else list(base_url)
+    if not bases:
+        raise LoadError("The load needs at least one server.")
+    browsers = [Browser(bases[number % len(bases)]) for number in range(len(logins))]
     for browser, (username, password) in zip(browsers, logins, strict=True):
         browser.login(username, password)
     stats: dict[str, PageStats] = {}
+    per_server = dict.fromkeys(bases, 0)
     lock = threading.Lock()
     budget = [max_requests]
     start = threading.Barrier(len(browsers) + 1)
@@ -211,6 +224,7 @@ def run_load(
                     else:
                         page.failures += 1
                     page.log.append((began - clock_start[0], path, elapsed if status == 200 else None))
+                    per_server[bases[number % len(bases)]] += 1
                 pause = rng.uniform(*think)
                 if time.monotonic() + pause >= deadline[0]:
                     return
@@ -228,4 +242,4 @@ def run_load(
     elapsed = time.monotonic() - began
     for browser in browsers:
         browser.close()
-    return LoadResult(stats, len(browsers), elapsed)
+    return LoadResult(stats, len(browsers), elapsed, per_server)

@@ -1,4 +1,4 @@
-"""Run bench/serve.sh (gunicorn plus the task worker) for the benchmark, and always stop it again."""
+"""Run bench/serve.sh (gunicorn plus task workers) for the benchmark, one instance or several; stop them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +53,15 @@ def stop(process: subprocess.Popen[bytes], grace: float = 15.0) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, port: int | None = None) -> Iterator[str]:
-    """Start `make serve`'s script on a free loopback port; yield its base URL; stop it on exit."""
+def serving(
+    env: dict[str, str], log: Path, port: int | None = None, *, task_workers: int = 1
+) -> Iterator[str]:
+    """Start `make serve`'s script with that many task workers on a free loopback port; yield its base URL.
+
+    Stopped on exit, whatever happened (its whole process group: gunicorn and every worker).
+    """
     port = port or free_port()
-    env = {**env, "BIND": f"127.0.0.1:{port}"}
+    env = {**env, "BIND": f"127.0.0.1:{port}", "TASK_WORKERS": str(task_workers)}
     with log.open("wb") as out:
         process = subprocess.Popen(  # noqa: S603 - fixed command, our own script
             ["bash", str(ROOT / "bench" / "serve.sh")],  # noqa: S607
@@ -64,7 +69,7 @@ def serving(env: dict[str, str], log: Path, port: int | None = None) -> Iterator
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, so stop() reaches gunicorn and the worker
+            start_new_session=True,  # its own process group, so stop() reaches gunicorn and the workers
         )
         try:
             base = f"http://127.0.0.1:{port}"
@@ -72,3 +77,15 @@ def serving(env: dict[str, str], log: Path, port: int | None = None) -> Iterator
             yield base
         finally:
             stop(process)
+
+
+@contextmanager
+def serving_several(env: dict[str, str], logs: list[Path], *, task_workers: int = 1) -> Iterator[list[str]]:
+    """One instance per log, each on its own port with its own task workers, one database; their base URLs.
+
+    Started one after another (their migrate and collectstatic never race); every one started is
+    stopped on exit, also when a later one fails to start.
+    """
+    with ExitStack() as instances:
+        bases = [instances.enter_context(serving(env, log, task_workers=task_workers)) for log in logs]
+        yield bases
