@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nanets_bench"
+# Redis database 15 of the local server, emptied at the start of a run.
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/15"
 
 # Budgets (issue 9; the page ratios, CPU ratios and packets from issue 18).
 ENGINE_BUDGET = 0.001  # seconds per case
@@ -93,7 +95,14 @@ def prepare_environment(args: argparse.Namespace) -> dict[str, str]:
         "WORKERS": str(args.workers),
         "THREADS": str(args.threads),
         "LOG_LEVEL": "WARNING",
+        # The packets and the kept case parts of this run only, so that "cold" finds no part stored.
+        "PRIVATE_FILES_ROOT": str(RESULTS / "private-files"),
     }
+    # The shared cache of several app servers (docs/deployment.md): role permissions, the case and
+    # pathway pages' cached parts, seen by every gunicorn process of both servers. BENCH_CACHE_URL= for none.
+    cache_url = os.environ.get("BENCH_CACHE_URL", DEFAULT_CACHE_URL)
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     os.environ.update(env)
     return {**os.environ, "BIN": str(Path(sys.executable).parent)}
 
@@ -106,6 +115,24 @@ def static_is_stale() -> bool:
     built = manifest.stat().st_mtime
     sources = [ROOT / "requirements.txt", *(path for path in (ROOT / "static").rglob("*") if path.is_file())]
     return any(path.stat().st_mtime > built for path in sources)
+
+
+def fresh_private_files() -> None:
+    """An empty packets' directory for the run (no part of an earlier run is found)."""
+    import shutil
+
+    shutil.rmtree(RESULTS / "private-files", ignore_errors=True)
+
+
+def empty_cache(url: str) -> None:
+    """Empty the bench's Redis database, so that every page starts uncached."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).flushdb()
+    except redis.RedisError as error:
+        message = f"bench: Redis is not reachable at {url} ({error}); BENCH_CACHE_URL= runs without."
+        raise SystemExit(message) from None
 
 
 def recreate_database(url: str) -> None:
@@ -140,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.reuse:
         recreate_database(args.database_url)
+        fresh_private_files()
+    if env.get("CACHE_URL"):
+        empty_cache(env["CACHE_URL"])
     import django
 
     django.setup()
