@@ -35,7 +35,7 @@ from meetings.models import (
     PacketStatus,
     worker_lost_message,
 )
-from meetings.packet_parts import ensure_footer, ensure_part, plan_parts
+from meetings.packet_parts import ensure_cover, ensure_footer, ensure_part, plan_parts
 from meetings.panel import panel_warnings
 from nanets.users import User, person_name
 
@@ -224,21 +224,8 @@ class ContentsEntry:
     first_page: int
 
 
-# The cover is laid out again while its own length moves the first pages (a few times at most).
-COVER_LAYOUTS = 3
-
-
-def render_cover(
-    meeting: Meeting,
-    items: list[AgendaItem],
-    part_pages: list[int],
-    user: User,
-    *,
-    kind: str,
-    now: datetime,
-    on_page: Callable[[], object] | None = None,
-) -> bytes:
-    """The cover with the agenda and the contents page, whose page numbers count the parts' pages."""
+def render_cover(meeting: Meeting, items: list[AgendaItem], *, kind: str) -> bytes:
+    """The cover with the meeting, its attendees and the agenda (kept for the same HTML: ensure_cover)."""
     attendees = list(meeting.attendees.all())
     total = sum(item.expected_minutes for item in items)
     context = {
@@ -250,13 +237,36 @@ def render_cover(
         "slots": schedule(meeting, items),
         "total_minutes": total,
         "ends_at": later(meeting.starts_at, total),
-        "generated_by": person_name(user),
-        "generated_at": now,
         "engine_version": ENGINE_VERSION,
     }
-    cover_pages = 2  # the cover with the agenda, then the contents
-    for _ in range(COVER_LAYOUTS):
-        first_pages, page = [], cover_pages + 1
+    return ensure_cover(render_to_string("meetings/pdf/packet_cover.html", context))
+
+
+# The contents are laid out again while their own length moves the first pages (a few times at most).
+CONTENTS_LAYOUTS = 3
+
+
+def render_contents(
+    meeting: Meeting,
+    items: list[AgendaItem],
+    part_pages: list[int],
+    user: User,
+    *,
+    kind: str,
+    now: datetime,
+    cover_pages: int,
+    on_page: Callable[[], object] | None = None,
+) -> bytes:
+    """The contents page: who generated the packet and when, and the page each case starts on."""
+    context: dict[str, Any] = {
+        "meeting": meeting,
+        "kind_label": PacketKind(kind).label,
+        "generated_by": person_name(user),
+        "generated_at": now,
+    }
+    contents_pages = 1
+    for _ in range(CONTENTS_LAYOUTS):
+        first_pages, page = [], cover_pages + contents_pages + 1
         for pages in part_pages:
             first_pages.append(page)
             page += pages
@@ -264,11 +274,11 @@ def render_cover(
             ContentsEntry(item, first) for item, first in zip(items, first_pages, strict=True)
         ]
         document = render_document(
-            render_to_string("meetings/pdf/packet_cover.html", context), footer=False, on_page=on_page
+            render_to_string("meetings/pdf/packet_contents.html", context), footer=False, on_page=on_page
         )
-        if len(document.pages) == cover_pages:
+        if len(document.pages) == contents_pages:
             break
-        cover_pages = len(document.pages)
+        contents_pages = len(document.pages)
     return pdf_bytes(document)
 
 
@@ -303,13 +313,15 @@ def render_packet(
     for done, plan in enumerate(plan_parts(items, kind=kind, today=now.date()), 1):
         parts.append(ensure_part(plan, user, now=now))
         report(done, len(items))
-    cover = render_cover(
+    cover = render_cover(meeting, items, kind=kind)
+    contents = render_contents(
         meeting,
         items,
         [page_count(part) for part in parts],
         user,
         kind=kind,
         now=now,
+        cover_pages=page_count(cover),
         on_page=lambda: report(len(items), len(items)),
     )
     # The merge takes a moment on a long packet: renew the lease before it.
@@ -321,7 +333,8 @@ def render_packet(
     page_class = "sh-page" if kind == PacketKind.SHEETS else ""
     merged = merge_tagged(
         [
-            MergePart(cover, "Cover, agenda and contents"),
+            MergePart(cover, "Cover and agenda"),
+            MergePart(contents, "Contents"),
             *(MergePart(part, mark, page_class) for part, mark in zip(parts, bookmarks, strict=True)),
         ],
         title=title,

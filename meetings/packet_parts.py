@@ -172,3 +172,18 @@ def prune_parts(*, older_than: datetime) -> int:
                 storage.delete(path)
                 removed += 1
     return removed
+
+
+def ensure_cover(html: str) -> bytes:
+    """The packet's cover laid out from this HTML, or the one kept for the same HTML.
+
+    Keyed by the HTML itself: a case edit that changes nothing the agenda shows (its name, site,
+    classification, question) lays out no new cover.
+    """
+    payload = [release_digest(), settings.PDF_PAGE_SIZE, html]
+    name = f"{PARTS_DIRECTORY}/cover/{hashlib.sha256(json.dumps(payload).encode()).hexdigest()}.pdf"
+    content = _stored(name)
+    if content is None:
+        content = pdf_bytes(render_document(html, footer=False))
+        _store(name, content)
+    return content

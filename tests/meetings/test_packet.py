@@ -88,12 +88,12 @@ def test_the_packet_holds_cover_agenda_and_every_case_in_agenda_order(coordinato
 
     reader = PdfReader(io.BytesIO(content))
     outline = [entry for entry in reader.outline if not isinstance(entry, list)]
-    assert [entry.title for entry in outline] == ["Cover, agenda and contents"] + [
+    assert [entry.title for entry in outline] == ["Cover and agenda", "Contents"] + [
         f"{number}. DEMOPATIENT, {name} · MRN {mrn}" for number, (mrn, name) in enumerate(patients, 1)
     ]
     # Each bookmark opens its case's first page; the case's sections are nested under it.
-    assert [reader.get_destination_page_number(entry) for entry in outline[1:]] == starts
-    sections = reader.outline[reader.outline.index(outline[1]) + 1]
+    assert [reader.get_destination_page_number(entry) for entry in outline[2:]] == starts
+    sections = reader.outline[reader.outline.index(outline[2]) + 1]
     assert isinstance(sections, list) and "Classification" in [
         entry.title for entry in sections if not isinstance(entry, list)
     ]

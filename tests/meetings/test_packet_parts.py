@@ -188,7 +188,7 @@ def test_when_every_part_is_kept_the_packet_task_merges_at_once(meeting, coordin
 def test_pruning_deletes_parts_older_than_the_cut_off_only(meeting, coordinator, packet_dir, capsys):
     services.request_packet(user=coordinator, meeting_id=meeting.pk)
     parts = sorted((packet_dir / "packet-parts").rglob("*.pdf"))
-    assert len(parts) == 4  # three cases and the footer
+    assert len(parts) == 5  # three cases, the cover and the footer
     old = (timezone.now() - datetime.timedelta(days=3)).timestamp()
     os.utime(parts[0], (old, old))
     call_command("prune_packet_parts", "--days", "2")
@@ -219,3 +219,27 @@ def test_a_lost_packet_fails_the_part_tasks_its_dead_worker_left_running(meeting
     statuses = {str(pk): status for pk, status in DBTaskResult.objects.values_list("id", "status")}
     assert statuses[mine.id] == "FAILED" and statuses[theirs.id] == "RUNNING"
     assert statuses[queued_mine.id] == "READY"  # a queued part finds its packet failed and renders nothing
+
+
+def test_the_cover_is_laid_out_again_only_when_what_it_shows_changes(
+    meeting, coordinator, clinician, demo_cases, packet_dir
+):
+    def covers() -> int:
+        return len(list((packet_dir / "packet-parts" / "cover").glob("*.pdf")))
+
+    services.request_packet(user=coordinator, meeting_id=meeting.pk)
+    assert covers() == 1
+    edit_ki67(demo_cases["P01"], clinician)  # the agenda shows no Ki-67
+    services.request_packet(user=coordinator, meeting_id=meeting.pk)
+    assert covers() == 1 and MeetingPacket.objects.get().status == "ready"
+    item = meeting.agenda_items.get(position=1)
+    services.update_agenda_item(
+        user=coordinator,
+        meeting_id=meeting.pk,
+        item_id=item.pk,
+        board_question="Which first-line regimen?",
+        expected_minutes=5,
+        loaded_version=item.version,
+    )
+    services.request_packet(user=coordinator, meeting_id=meeting.pk)
+    assert covers() == 2
