@@ -241,6 +241,8 @@ class MeetingPacket(models.Model):
     fingerprint = models.CharField(max_length=64, blank=True)
     cases_done = models.PositiveSmallIntegerField(default=0)
     cases_total = models.PositiveSmallIntegerField(default=0)
+    # The cover of this generation is laid out and kept (a task of its own, beside the cases' parts).
+    cover_done = models.BooleanField(default=False)
     error = models.TextField(blank=True)
     # The PDF itself is a private file (meetings.storage), served only by the audited packet view: the
     # database stays small, and S3-compatible storage is a setting. Empty until the first render is stored.

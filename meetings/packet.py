@@ -226,6 +226,11 @@ class ContentsEntry:
 
 def render_cover(meeting: Meeting, items: list[AgendaItem], *, kind: str) -> bytes:
     """The cover with the meeting, its attendees and the agenda (kept for the same HTML: ensure_cover)."""
+    return ensure_cover(cover_html(meeting, items, kind=kind))
+
+
+def cover_html(meeting: Meeting, items: list[AgendaItem], *, kind: str) -> str:
+    """The printable HTML of the packet's cover."""
     attendees = list(meeting.attendees.all())
     total = sum(item.expected_minutes for item in items)
     context = {
@@ -239,7 +244,7 @@ def render_cover(meeting: Meeting, items: list[AgendaItem], *, kind: str) -> byt
         "ends_at": later(meeting.starts_at, total),
         "engine_version": ENGINE_VERSION,
     }
-    return ensure_cover(render_to_string("meetings/pdf/packet_cover.html", context))
+    return render_to_string("meetings/pdf/packet_cover.html", context)
 
 
 # The contents are laid out again while their own length moves the first pages (a few times at most).

@@ -174,14 +174,24 @@ def prune_parts(*, older_than: datetime) -> int:
     return removed
 
 
+def cover_name(html: str) -> str:
+    """packet-parts/cover/<key>.pdf: the cover laid out from this HTML."""
+    payload = [release_digest(), settings.PDF_PAGE_SIZE, html]
+    return f"{PARTS_DIRECTORY}/cover/{hashlib.sha256(json.dumps(payload).encode()).hexdigest()}.pdf"
+
+
+def is_cover_kept(html: str) -> bool:
+    """Whether the cover of this HTML is kept already (nothing read)."""
+    return packet_storage().exists(cover_name(html))
+
+
 def ensure_cover(html: str) -> bytes:
     """The packet's cover laid out from this HTML, or the one kept for the same HTML.
 
     Keyed by the HTML itself: a case edit that changes nothing the agenda shows (its name, site,
     classification, question) lays out no new cover.
     """
-    payload = [release_digest(), settings.PDF_PAGE_SIZE, html]
-    name = f"{PARTS_DIRECTORY}/cover/{hashlib.sha256(json.dumps(payload).encode()).hexdigest()}.pdf"
+    name = cover_name(html)
     content = _stored(name)
     if content is None:
         content = pdf_bytes(render_document(html, footer=False))

@@ -293,7 +293,12 @@ def fail_lost_packets(*, now: datetime.datetime | None = None) -> int:
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
-    from meetings.tasks import PacketWorkerLost, generate_meeting_packet, render_packet_part
+    from meetings.tasks import (
+        PacketWorkerLost,
+        generate_meeting_packet,
+        render_packet_cover,
+        render_packet_part,
+    )
 
     deadline = lease_deadline(now)
     lost = MeetingPacket.objects.filter(status=PacketStatus.RUNNING).filter(
@@ -303,11 +308,12 @@ def fail_lost_packets(*, now: datetime.datetime | None = None) -> int:
     count = lost.update(status=PacketStatus.FAILED, error=worker_lost_message())
     if rows and isinstance(generate_meeting_packet.get_backend(), DatabaseBackend):
         # Their task rows say RUNNING forever otherwise (no worker ever picks a running task up again):
-        # the packet's own task, and the part tasks (packet id first among their arguments) it queued.
+        # the packet's own task, and the part and cover tasks (packet id first among their arguments).
         running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
         packet_tasks = Q(id__in=[task_id for _, task_id in rows if task_id])
         part_tasks = Q(
-            task_path=render_packet_part.module_path, args_kwargs__args__0__in=[pk for pk, _ in rows]
+            task_path__in=[render_packet_part.module_path, render_packet_cover.module_path],
+            args_kwargs__args__0__in=[pk for pk, _ in rows],
         )
         for result in running.filter(packet_tasks | part_tasks):
             result.set_failed(PacketWorkerLost("The worker running this task stopped renewing its lease."))

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from meetings.models import AgendaItem, MeetingPacket, PacketStatus
-from meetings.packet import agenda_for_packet, render_packet
-from meetings.packet_parts import ensure_part, is_stored, plan_parts
+from meetings.packet import agenda_for_packet, cover_html, render_cover, render_packet
+from meetings.packet_parts import ensure_part, is_cover_kept, is_stored, plan_parts
 from meetings.storage import delete_packet_file, save_packet_file
 
 ERROR_LIMIT = 500
@@ -34,10 +34,11 @@ def failure_message(error: Exception) -> str:
 
 @task()
 def generate_meeting_packet(packet_id: int, generation: int) -> str:
-    """Start a meeting's packet: queue a task per case part not stored yet, render one here, or merge.
+    """Start a meeting's packet: queue a task per case part not kept yet (and the cover), render one here.
 
-    The parts are spread over every running worker (render_packet_part); whichever finishes the last
-    part merges the packet (finish_packet). Parts kept from an earlier packet are not rendered again.
+    The parts and the cover are spread over every running worker (render_packet_part,
+    render_packet_cover); whichever finishes the last of them merges the packet (finish_packet).
+    Parts and covers kept from an earlier packet are not rendered again.
     """
     from meetings.services import fail_lost_packets
 
@@ -45,7 +46,7 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
     fail_lost_packets()
     current = MeetingPacket.objects.filter(pk=packet_id, generation=generation)
     claimed = current.filter(status=PacketStatus.QUEUED).update(
-        status=PacketStatus.RUNNING, cases_done=0, heartbeat_at=timezone.now()
+        status=PacketStatus.RUNNING, cases_done=0, cover_done=False, heartbeat_at=timezone.now()
     )
     if not claimed:
         return "superseded"
@@ -57,12 +58,20 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
             for plan in plan_parts(items, kind=packet.kind, today=timezone.localdate())
             if not is_stored(plan)
         ]
+        cover_kept = is_cover_kept(cover_html(packet.meeting, items, kind=packet.kind))
     except Exception as error:
         return _failed(current, packet_id, generation, error)
-    current.update(cases_total=len(items), cases_done=len(items) - len(missing), heartbeat_at=timezone.now())
+    current.update(
+        cases_total=len(items),
+        cases_done=len(items) - len(missing),
+        cover_done=cover_kept,
+        heartbeat_at=timezone.now(),
+    )
     if not missing:
-        return finish_packet(packet_id, generation)
-    # The other workers take these while this one renders the first.
+        return finish_packet(packet_id, generation) if cover_kept else _render_cover(packet_id, generation)
+    # The other workers take these while this one renders the first part.
+    if not cover_kept:
+        render_packet_cover.enqueue(packet_id, generation)
     for plan in missing[1:]:
         render_packet_part.enqueue(packet_id, generation, plan.item.pk)
     return _render_part(packet_id, generation, missing[0].item.pk)
@@ -70,18 +79,28 @@ def generate_meeting_packet(packet_id: int, generation: int) -> str:
 
 @task()
 def render_packet_part(packet_id: int, generation: int, item_id: int) -> str:
-    """Render and keep one agenda case's part of a packet; the worker finishing the last part merges it."""
+    """Render and keep one agenda case's part of a packet; the worker finishing the last piece merges it."""
     return _render_part(packet_id, generation, item_id)
+
+
+@task()
+def render_packet_cover(packet_id: int, generation: int) -> str:
+    """Lay out and keep a packet's cover; the worker finishing the last piece merges the packet."""
+    return _render_cover(packet_id, generation)
+
+
+def _taken_up(packet_id: int, generation: int) -> QuerySet[MeetingPacket] | None:
+    """The packet's running generation, its lease renewed, or None if it was superseded or failed."""
+    running = MeetingPacket.objects.filter(pk=packet_id, generation=generation, status=PacketStatus.RUNNING)
+    # Taking a piece up renews the lease too: pieces that waited in the queue are progress, not a lost worker.
+    return running if running.update(heartbeat_at=timezone.now()) else None
 
 
 def _render_part(packet_id: int, generation: int, item_id: int) -> str:
     """Render the item's part unless the packet was superseded or failed, then count it done."""
-    running = MeetingPacket.objects.filter(pk=packet_id, generation=generation, status=PacketStatus.RUNNING)
-    # Taking a part up renews the lease too: parts that waited in the queue are progress, not a lost worker.
-    if not running.update(heartbeat_at=timezone.now()):
-        return "superseded"
-    packet = running.select_related("updated_by").first()
-    if packet is None:
+    running = _taken_up(packet_id, generation)
+    packet = running.select_related("updated_by").first() if running is not None else None
+    if running is None or packet is None:
         return "superseded"
     item = AgendaItem.objects.select_related("case__patient").filter(pk=item_id, meeting_id=packet.meeting_id)
     try:
@@ -95,13 +114,36 @@ def _render_part(packet_id: int, generation: int, item_id: int) -> str:
     except BaseException:
         running.update(status=PacketStatus.FAILED, error=STOPPED_MESSAGE)
         raise
+    return _count_done(running, packet_id, generation, piece="part")
+
+
+def _render_cover(packet_id: int, generation: int) -> str:
+    """Lay out and keep the cover unless the packet was superseded or failed, then count it done."""
+    running = _taken_up(packet_id, generation)
+    packet = running.select_related("meeting").first() if running is not None else None
+    if running is None or packet is None:
+        return "superseded"
+    try:
+        render_cover(packet.meeting, agenda_for_packet(packet.meeting), kind=packet.kind)
+    except Exception as error:
+        return _failed(running, packet_id, generation, error)
+    except BaseException:
+        running.update(status=PacketStatus.FAILED, error=STOPPED_MESSAGE)
+        raise
+    return _count_done(running, packet_id, generation, piece="cover")
+
+
+def _count_done(running: QuerySet[MeetingPacket], packet_id: int, generation: int, *, piece: str) -> str:
+    """Count a part (or the cover) done; the worker that completes the set merges the packet."""
+    done_now = {"cover_done": True} if piece == "cover" else {"cases_done": F("cases_done") + 1}
     with transaction.atomic():
-        # The increment takes the row's write lock first, so two workers finishing together count both.
-        if not running.update(cases_done=F("cases_done") + 1, heartbeat_at=timezone.now()):
+        # The update takes the row's write lock first, so of two workers finishing together the second
+        # sees both pieces done: exactly one merges.
+        if not running.update(**done_now, heartbeat_at=timezone.now()):
             return "superseded"
-        done, total = running.values_list("cases_done", "cases_total").get()
-    if done < total:
-        return "part"
+        done, total, cover_done = running.values_list("cases_done", "cases_total", "cover_done").get()
+    if done < total or not cover_done:
+        return piece
     return finish_packet(packet_id, generation)
 
 

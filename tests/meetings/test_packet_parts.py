@@ -147,14 +147,26 @@ def test_the_packet_task_queues_a_task_per_missing_part_and_renders_one_itself(
     packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     queued = len(default_task_backend.results)
     assert generate_meeting_packet.call(packet.pk, packet.generation) == "part"
-    parts = default_task_backend.results[queued:]
-    assert [result.task.name for result in parts] == ["render_packet_part"] * 2
+    pieces = default_task_backend.results[queued:]
+    # The cover (no cover of this agenda is kept yet) and the two other parts, for the other workers.
+    assert [result.task.name for result in pieces] == ["render_packet_cover"] + ["render_packet_part"] * 2
     assert len(rendered) == 1
     row = MeetingPacket.objects.get()
-    assert (row.status, row.cases_done, row.cases_total) == ("running", 1, 3)
-    # Whichever part finishes last merges the packet.
-    assert [result.task.call(*result.args) for result in parts] == ["part", "ready"]
+    assert (row.status, row.cases_done, row.cases_total, row.cover_done) == ("running", 1, 3, False)
+    # Whichever piece finishes last merges the packet.
+    assert [result.task.call(*result.args) for result in pieces] == ["cover", "part", "ready"]
     assert MeetingPacket.objects.get().status == "ready" and len(rendered) == 3
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_the_piece_that_completes_the_set_merges_whichever_it_is(meeting, coordinator, rendered):
+    packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
+    queued = len(default_task_backend.results)
+    generate_meeting_packet.call(packet.pk, packet.generation)
+    cover, *parts = default_task_backend.results[queued:]
+    assert [part.task.call(*part.args) for part in parts] == ["part", "part"]  # the cover is still to come
+    assert MeetingPacket.objects.get().status == "running"
+    assert cover.task.call(*cover.args) == "ready"
 
 
 @override_settings(TASKS=DUMMY_TASKS)
@@ -162,10 +174,10 @@ def test_a_part_of_a_superseded_packet_renders_nothing(meeting, coordinator, ren
     packet = services.request_packet(user=coordinator, meeting_id=meeting.pk)
     queued = len(default_task_backend.results)
     generate_meeting_packet.call(packet.pk, packet.generation)
-    parts = default_task_backend.results[queued:]
+    pieces = default_task_backend.results[queued:]
     rendered.clear()
     MeetingPacket.objects.filter(pk=packet.pk).update(generation=packet.generation + 1, status="queued")
-    assert [result.task.call(*result.args) for result in parts] == ["superseded", "superseded"]
+    assert [result.task.call(*result.args) for result in pieces] == ["superseded"] * 3
     assert rendered == []
 
 
