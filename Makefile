@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Touched after a successful install; pip runs again only when requirements.txt is newer.
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist); each takes whole test files, so a file's fixtures stay in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test lint clean
 .PHONY: serve bench fuzz
@@ -32,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	@# The layering contracts ([tool.importlinter] in pyproject.toml): engine <- cases <- guidelines <- meetings.
 	$(BIN)/lint-imports
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/nanets_bench"
-# Redis database 15 of the local server, emptied at the start of a run.
-DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/15"
+# Redis database 14 of the local server (the tests use 15), emptied at the start of a run.
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/14"
 
 # Budgets (issue 9; the page ratios, CPU ratios and packets from issue 18).
 ENGINE_BUDGET = 0.001  # seconds per case
