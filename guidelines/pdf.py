@@ -143,16 +143,20 @@ def render_document(
     page_size: str | None = None,
     on_page: Callable[[], object] | None = None,
     footer: bool = True,
+    extra_css: str = "",
 ) -> Document:
     """Lay out printable HTML: page size (the setting unless given), footer, static files only.
 
-    on_page, if given, is called after each page is laid out; footer=False leaves the footer to a merge.
+    on_page, if given, is called after each page is laid out; footer=False leaves the footer to a merge;
+    extra_css comes last, above the template's own stylesheets.
     """
     # The page size is a setting, so it is applied here rather than written into print.css.
-    stylesheet = CSS(string=page_css(page_size or settings.PDF_PAGE_SIZE, footer=footer))
+    stylesheets = [CSS(string=page_css(page_size or settings.PDF_PAGE_SIZE, footer=footer))]
+    if extra_css:
+        stylesheets.append(CSS(string=extra_css))
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
     with _calling_back_per_page(on_page):
-        return document.render(stylesheets=[stylesheet])
+        return document.render(stylesheets=stylesheets)
 
 
 def pdf_bytes(document: Document) -> bytes:
@@ -179,9 +183,7 @@ def render_footer(page_classes: Sequence[str], *, generated: str, page_size: str
     footer falls within the same margins. The PDF is not tagged: the merge marks it as an artifact.
     """
     html = render_to_string("pdf/footer_pages.html", {"page_classes": page_classes, "generated": generated})
-    stylesheets = [CSS(string=page_css(page_size or settings.PDF_PAGE_SIZE)), CSS(string=FOOTER_ONLY_CSS)]
-    document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFilesOnlyFetcher())
-    content: bytes = document.render(stylesheets=stylesheets).write_pdf()
+    content: bytes = render_document(html, page_size=page_size, extra_css=FOOTER_ONLY_CSS).write_pdf()
     return content
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -91,19 +92,18 @@ def _store(name: str, content: bytes) -> None:
         storage.delete(saved)
 
 
-def stored_part(plan: PartPlan) -> bytes | None:
-    """The part's PDF if it is stored already, else None."""
-    return _stored(plan.name)
+def _kept(name: str, render: Callable[[], bytes]) -> bytes:
+    """The PDF kept under name, or render() now and keep it for the next packet."""
+    content = _stored(name)
+    if content is None:
+        content = render()
+        _store(name, content)
+    return content
 
 
 def is_stored(plan: PartPlan) -> bool:
     """Whether the part is stored already (nothing read)."""
     return packet_storage().exists(plan.name)
-
-
-def store_part(plan: PartPlan, content: bytes) -> None:
-    """Keep a rendered part under its key."""
-    _store(plan.name, content)
 
 
 def render_part(plan: PartPlan, user: User, *, now: datetime) -> bytes:
@@ -125,11 +125,7 @@ def render_part(plan: PartPlan, user: User, *, now: datetime) -> bytes:
 
 def ensure_part(plan: PartPlan, user: User, *, now: datetime) -> bytes:
     """The part's PDF: the stored one, or rendered now and stored for the next packet."""
-    content = stored_part(plan)
-    if content is None:
-        content = render_part(plan, user, now=now)
-        store_part(plan, content)
-    return content
+    return _kept(plan.name, lambda: render_part(plan, user, now=now))
 
 
 def footer_name(page_classes: list[str], *, line: str) -> str:
@@ -144,12 +140,7 @@ def ensure_footer(page_classes: list[str], *, line: str) -> bytes:
     They hold no patient data and nothing per request: after one case changed, the packet has as many
     pages as before more often than not, and its footer is not laid out again.
     """
-    name = footer_name(page_classes, line=line)
-    content = _stored(name)
-    if content is None:
-        content = render_footer(page_classes, generated=line)
-        _store(name, content)
-    return content
+    return _kept(footer_name(page_classes, line=line), lambda: render_footer(page_classes, generated=line))
 
 
 def prune_parts(*, older_than: datetime) -> int:
@@ -191,9 +182,4 @@ def ensure_cover(html: str) -> bytes:
     Keyed by the HTML itself: a case edit that changes nothing the agenda shows (its name, site,
     classification, question) lays out no new cover.
     """
-    name = cover_name(html)
-    content = _stored(name)
-    if content is None:
-        content = pdf_bytes(render_document(html, footer=False))
-        _store(name, content)
-    return content
+    return _kept(cover_name(html), lambda: pdf_bytes(render_document(html, footer=False)))

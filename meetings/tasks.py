@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 from django.contrib.auth.models import AnonymousUser
@@ -103,17 +105,12 @@ def _render_part(packet_id: int, generation: int, item_id: int) -> str:
     if running is None or packet is None:
         return "superseded"
     item = AgendaItem.objects.select_related("case__patient").filter(pk=item_id, meeting_id=packet.meeting_id)
-    try:
+    with _failing_on_error(running, packet_id, generation):
         # None if the case left the agenda meanwhile: the merge reads the agenda again.
         for agenda_item in item:
             now = timezone.localtime()
             (plan,) = plan_parts([agenda_item], kind=packet.kind, today=now.date())
             ensure_part(plan, packet.updated_by or AnonymousUser(), now=now)
-    except Exception as error:
-        return _failed(running, packet_id, generation, error)
-    except BaseException:
-        running.update(status=PacketStatus.FAILED, error=STOPPED_MESSAGE)
-        raise
     return _count_done(running, packet_id, generation, piece="part")
 
 
@@ -123,14 +120,21 @@ def _render_cover(packet_id: int, generation: int) -> str:
     packet = running.select_related("meeting").first() if running is not None else None
     if running is None or packet is None:
         return "superseded"
-    try:
+    with _failing_on_error(running, packet_id, generation):
         render_cover(packet.meeting, agenda_for_packet(packet.meeting), kind=packet.kind)
+    return _count_done(running, packet_id, generation, piece="cover")
+
+
+@contextmanager
+def _failing_on_error(running: QuerySet[MeetingPacket], packet_id: int, generation: int) -> Iterator[None]:
+    """Fail the packet if rendering a piece raises: with the reason, or as stopped if the worker is."""
+    try:
+        yield
     except Exception as error:
-        return _failed(running, packet_id, generation, error)
+        _failed(running, packet_id, generation, error)
     except BaseException:
         running.update(status=PacketStatus.FAILED, error=STOPPED_MESSAGE)
         raise
-    return _count_done(running, packet_id, generation, piece="cover")
 
 
 def _count_done(running: QuerySet[MeetingPacket], packet_id: int, generation: int, *, piece: str) -> str:

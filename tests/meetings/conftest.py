@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 from pypdf import PdfReader
 
 from cases import roles
@@ -11,6 +13,20 @@ from cases.models import Case
 from tests.factories import UserFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture
+def packet_dir(tmp_path):
+    """The packets' storage: a fresh directory of this test."""
+    storages = {
+        **settings.STORAGES,
+        "packets": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield tmp_path
 
 
 @pytest.fixture

@@ -28,16 +28,8 @@ DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
 
 
 @pytest.fixture(autouse=True)
-def packet_dir(tmp_path):
-    storages = {
-        **settings.STORAGES,
-        "packets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    with override_settings(STORAGES=storages):
-        yield tmp_path
+def _parts_in_a_directory_of_this_test(packet_dir):
+    return packet_dir
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection, models
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
@@ -23,20 +22,6 @@ from tests.meetings.factories import AgendaItemFactory, MeetingFactory
 pytestmark = pytest.mark.django_db
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def packet_dir(tmp_path):
-    """The packets' storage: a fresh directory of this test."""
-    storages = {
-        **settings.STORAGES,
-        "packets": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    with override_settings(STORAGES=storages):
-        yield tmp_path
 
 
 @pytest.fixture
